@@ -1,0 +1,102 @@
+# owi - customer-service mail automation, a Unix toolchain in C.
+# GNU make; no configure step: flags come from pkg-config.
+
+VERSION = 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/owi
+DESTDIR ?=
+PKG_CONFIG ?= pkg-config
+BUILD ?= build
+
+PKGS = gmime-3.0 json-c libcurl yaml-0.1 libpcre2-8
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Werror
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DOWI_VERSION='"$(VERSION)"' $(WARN) \
+	-Icommon $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS)
+LIBS = $(PKG_LIBS) $(LDLIBS)
+
+PROGS = owi-parse
+LIB_SRC = $(wildcard common/*.c)
+LIB_OBJ = $(LIB_SRC:common/%.c=$(BUILD)/common/%.o)
+HELPERS = $(patsubst tests/helper/%.c,$(BUILD)/tests/helper/%,$(wildcard tests/helper/*.c))
+MAN1 = $(wildcard man/*.1)
+MAN5 = $(wildcard man/*.5)
+MAN7 = $(wildcard man/*.7)
+
+SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+
+.PHONY: all check check-asan test bench demo deps install uninstall clean lint-man
+
+all: $(PROGS:%=$(BUILD)/%)
+
+$(BUILD)/common/%.o: common/%.c $(wildcard common/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libowi.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/%: cmd/%.c $(BUILD)/libowi.a $(wildcard common/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libowi.a $(LIBS)
+
+$(BUILD)/tests/helper/%: tests/helper/%.c $(BUILD)/libowi.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libowi.a $(LIBS)
+
+$(BUILD)/bench/floor: bench/floor.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBS)
+
+deps:
+	./scripts/deps
+
+# The test command of the README: dependencies, build, every bats suite.
+check: deps
+	$(MAKE) all helpers
+	BUILD=$(abspath $(BUILD)) tests/run
+
+helpers: $(HELPERS)
+
+# The same suite under AddressSanitizer and UBSan; leaks are fatal.
+check-asan: deps
+	$(MAKE) BUILD=build-asan CFLAGS="$(SAN)" LDFLAGS="-fsanitize=address,undefined" all helpers
+	BUILD=$(abspath build-asan) OWI_SANITIZED=1 \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
+	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
+
+bench: deps
+	$(MAKE) all $(BUILD)/bench/floor
+	bench/run $(abspath $(BUILD))
+
+demo: deps
+	$(MAKE) all
+	BUILD=$(abspath $(BUILD)) examples/demo
+
+lint-man:
+	mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN7)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	install -m 755 $(PROGS:%=$(BUILD)/%) $(DESTDIR)$(BINDIR)
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	$(if $(MAN5),install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5)
+	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+
+uninstall:
+	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%)
+	rm -f $(MAN5:man/%=$(DESTDIR)$(MANDIR)/man5/%)
+	rm -f $(MAN7:man/%=$(DESTDIR)$(MANDIR)/man7/%)
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,112 @@
+/*
+ * cli.c - the command side: messages in one voice, progress, stdout close.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <signal.h>
+
+#include "cli.h"
+
+const char *owi_progname = "owi";
+static int progress_shown;
+static time_t progress_last;
+
+void
+owi_cli_init(const char *argv0)
+{
+	const char *slash;
+
+	/* A closed pipe is a write error to report (EPIPE), not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+	if (argv0 != NULL && *argv0 != '\0') {
+		slash = strrchr(argv0, '/');
+		owi_progname = slash != NULL ? slash + 1 : argv0;
+	}
+}
+
+static void
+vwarn(int errnum, const char *fmt, va_list ap)
+{
+	owi_progress_done();
+	fprintf(stderr, "%s: ", owi_progname);
+	vfprintf(stderr, fmt, ap);
+	if (errnum != 0)
+		fprintf(stderr, ": %s", strerror(errnum));
+	fputc('\n', stderr);
+}
+
+void
+owi_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(0, fmt, ap);
+	va_end(ap);
+}
+
+void
+owi_warn(const char *fmt, ...)
+{
+	va_list ap;
+	int errnum = errno;
+
+	va_start(ap, fmt);
+	vwarn(errnum, fmt, ap);
+	va_end(ap);
+}
+
+void
+owi_print_version(void)
+{
+	printf("%s (owi) %s\n", owi_progname, OWI_VERSION);
+}
+
+void
+owi_progress(unsigned long n, const char *what)
+{
+	time_t now;
+
+	if (!isatty(STDERR_FILENO))
+		return;
+	/* Once a second is enough for a human and costs nothing. */
+	now = time(NULL);
+	if (progress_shown && now == progress_last)
+		return;
+	progress_last = now;
+	progress_shown = 1;
+	fprintf(stderr, "\r%s: %lu %s", owi_progname, n, what);
+	fflush(stderr);
+}
+
+void
+owi_progress_done(void)
+{
+	if (progress_shown) {
+		fputs("\r\033[K", stderr);
+		progress_shown = 0;
+	}
+}
+
+int
+owi_close_stdout(void)
+{
+	int bad;
+
+	owi_progress_done();
+	bad = ferror(stdout);
+	if (fflush(stdout) != 0)
+		bad = 1;
+	if (fclose(stdout) != 0 || bad) {
+		if (errno == 0)
+			errno = EIO;
+		owi_warn("write error on standard output");
+		return EX_IOERR;
+	}
+	return 0;
+}

@@ -1,0 +1,33 @@
+/*
+ * cli.h - the command side of owi: program name, one error voice,
+ * sysexits, progress, a checked close of stdout.
+ *
+ * This is the only part of common/ that prints or reads the process
+ * state; only main() and the static helpers of cmd/ call it.
+ */
+#ifndef OWI_CLI_H
+#define OWI_CLI_H
+
+#include <stdio.h>
+#include <sysexits.h>
+
+#ifndef OWI_VERSION
+#define OWI_VERSION "0.0.0"
+#endif
+
+extern const char *owi_progname;
+
+void owi_cli_init(const char *argv0);
+void owi_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void owi_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void owi_print_version(void);
+
+/* Progress on stderr, only when stderr is a terminal: "prog: N mails". */
+void owi_progress(unsigned long n, const char *what);
+void owi_progress_done(void);
+
+/* Flushes and closes stdout; a write error (EPIPE, ENOSPC) is reported.
+ * Returns 0, or EX_IOERR. */
+int owi_close_stdout(void);
+
+#endif
