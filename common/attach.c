@@ -1,6 +1,7 @@
 /*
  * attach.c - attachment types and text.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -200,20 +201,70 @@ each_file(const char dir[1024], owi_tnef_fn fn, void *arg)
 		free(names);
 }
 
+/* The charset an HTML document declares in its first kilobyte, or NULL. */
+static const char *
+html_charset(const char *html, size_t len, char *buf, size_t size)
+{
+	const char *p = memmem(html, len < 1024 ? len : 1024, "charset=", 8);
+	size_t n = 0;
+
+	if (p == NULL)
+		return NULL;
+	p += 8;
+	if (*p == '"' || *p == '\'')
+		p++;
+	while (p + n < html + len && n + 1 < size &&
+	    (isalnum((unsigned char)p[n]) || p[n] == '-' || p[n] == '_'))
+		n++;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return n > 0 ? buf : NULL;
+}
+
+/* The body tnef saved as dir/.body.txt or .body.html, as UTF-8. */
+static char *
+tnef_body(const char dir[1024], int *is_html)
+{
+	static const char *const names[] = { ".body.txt", ".body.html" };
+	char path[1400], *data, *text, cs[64];
+	size_t len;
+	int fd;
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if ((fd = open(path, O_RDONLY)) < 0)
+			continue;
+		if (owi_read_fd(fd, &data, &len) != 0) {
+			close(fd);
+			continue;
+		}
+		close(fd);
+		text = owi_text_to_utf8(data, len, i == 1 ?
+		    html_charset(data, len, cs, sizeof(cs)) : NULL, NULL);
+		free(data);
+		*is_html = i == 1;
+		return text;
+	}
+	return NULL;
+}
+
 /*
- * libytnef prints its errors on stdout, where the envelopes go, and has a
- * history of crashes on hostile input: its ytnef tool runs apart instead.
+ * tnef(1) runs apart: a TNEF stream is hostile input for a parser that
+ * is not ours, and what it writes to stdout must not reach the envelopes.
  */
 enum owi_exec_status
 owi_tnef_read(const void *data, size_t len, int timeout_ms, owi_tnef_fn fn,
-    void *arg)
+    void *arg, char **body, int *body_is_html)
 {
 	char *file, *out, dir[1024];
 	const char *tmp = getenv("TMPDIR");
 	size_t outlen;
 	enum owi_exec_status st;
-	char *argv[] = { "ytnef", "-f", dir, NULL, NULL };
+	char *argv[] = { "tnef", "--number-backups", "--save-body=.body",
+	    "--body-pref=THR", "-C", dir, "-f", NULL, NULL };
 
+	*body = NULL;
+	*body_is_html = 0;
 	if (tmp == NULL || *tmp == '\0' || strlen(tmp) > 900)
 		tmp = "/tmp";
 	snprintf(dir, sizeof(dir), "%s/owi-tnef.XXXXXX", tmp);
@@ -223,13 +274,15 @@ owi_tnef_read(const void *data, size_t len, int timeout_ms, owi_tnef_fn fn,
 		rmdir(dir);
 		return OWI_EXEC_ERROR;
 	}
-	argv[3] = file;
+	argv[7] = file;
 	st = owi_exec_capture(argv, NULL, 0, timeout_ms, 4096, &out, &outlen);
 	free(out);
 	unlink(file);
 	free(file);
-	if (st == OWI_EXEC_OK)
+	if (st == OWI_EXEC_OK) {
 		each_file(dir, fn, arg);
+		*body = tnef_body(dir, body_is_html);
+	}
 	remove_dir(dir);
 	return st;
 }

@@ -28,10 +28,12 @@ typedef void (*owi_tnef_fn)(const char *name, const void *data, size_t len,
     void *arg);
 /*
  * Calls fn for each file that a TNEF (winmail.dat) stream carries, in
- * name order, through ytnef(1).  Returns OWI_EXEC_OK, or why not
- * (FAILED: not a TNEF stream, NOTFOUND: ytnef not installed).
+ * name order, through tnef(1), and sets *body to its text or HTML body
+ * (malloc'd UTF-8, or NULL).  Returns OWI_EXEC_OK, or why not (FAILED:
+ * not a TNEF stream, NOTFOUND: tnef is not installed).
  */
 enum owi_exec_status owi_tnef_read(const void *data, size_t len,
-    int timeout_ms, owi_tnef_fn fn, void *arg);
+    int timeout_ms, owi_tnef_fn fn, void *arg, char **body,
+    int *body_is_html);
 
 #endif

@@ -11,6 +11,7 @@
 #include <signal.h>
 
 #include "cli.h"
+#include "envelope.h"
 
 const char *owi_progname = "owi";
 static int progress_shown;
@@ -109,4 +110,62 @@ owi_close_stdout(void)
 		return EX_IOERR;
 	}
 	return 0;
+}
+
+static int
+each_in(FILE *fp, const char *name, owi_envelope_fn fn, void *arg, int *bad)
+{
+	struct owi_jsonl *r = owi_jsonl_open(fp, name);
+	struct owi_diag d;
+	json_object *env;
+	char msg[1024];
+	int rc, stop = 0;
+
+	if (r == NULL) {
+		owi_warn("cannot read '%s'", name);
+		return EX_OSERR;
+	}
+	while ((rc = owi_jsonl_next(r, &env, &d)) != 0) {
+		if (rc < 0) {
+			owi_diag_format(&d, msg, sizeof(msg));
+			owi_warnx("%s", msg);
+			if (rc == -2)
+				break;
+			*bad = 1;
+			continue;
+		}
+		stop = fn(env, arg);
+		json_object_put(env);
+		if (stop)
+			break;
+	}
+	owi_jsonl_close(r);
+	return stop ? EX_IOERR : 0;
+}
+
+int
+owi_each_envelope(int argc, char *argv[], owi_envelope_fn fn, void *arg)
+{
+	int bad = 0, missing = 0, rc = 0;
+
+	if (argc == 0)
+		rc = each_in(stdin, "<stdin>", fn, arg, &bad);
+	for (int i = 0; i < argc && rc == 0; i++) {
+		FILE *fp;
+
+		if (strcmp(argv[i], "-") == 0) {
+			rc = each_in(stdin, "<stdin>", fn, arg, &bad);
+			continue;
+		}
+		if ((fp = fopen(argv[i], "r")) == NULL) {
+			owi_warn("cannot open '%s'", argv[i]);
+			missing = 1;
+			continue;
+		}
+		rc = each_in(fp, argv[i], fn, arg, &bad);
+		fclose(fp);
+	}
+	if (rc != 0)
+		return rc;
+	return missing ? EX_NOINPUT : bad ? EX_DATAERR : 0;
 }

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <sysexits.h>
 
+#include <json-c/json.h>
+
 #ifndef OWI_VERSION
 #define OWI_VERSION "0.0.0"
 #endif
@@ -25,6 +27,17 @@ void owi_print_version(void);
 /* Progress on stderr, only when stderr is a terminal: "prog: N mails". */
 void owi_progress(unsigned long n, const char *what);
 void owi_progress_done(void);
+
+/*
+ * The input loop of every program that reads envelopes: each file of
+ * argv ("-" or none: standard input), line by line.  A bad line is
+ * reported as "prog: file:line: invalid JSON at byte N: reason" and
+ * skipped.  fn returns 0 to go on, nonzero to stop (a write error).
+ * Returns the exit status: 0, EX_DATAERR when a line was bad, EX_NOINPUT
+ * when a file could not be opened, EX_IOERR when fn stopped the loop.
+ */
+typedef int (*owi_envelope_fn)(json_object *env, void *arg);
+int owi_each_envelope(int argc, char *argv[], owi_envelope_fn fn, void *arg);
 
 /* Flushes and closes stdout; a write error (EPIPE, ENOSPC) is reported.
  * Returns 0, or EX_IOERR. */

@@ -101,7 +101,6 @@ owi_jsonl_next(struct owi_jsonl *r, json_object **env, struct owi_diag *d)
 	ssize_t n;
 	json_object *obj;
 	enum json_tokener_error jerr;
-	size_t end;
 
 	*env = NULL;
 	for (;;) {
@@ -125,7 +124,7 @@ owi_jsonl_next(struct owi_jsonl *r, json_object **env, struct owi_diag *d)
 	json_tokener_reset(r->tok);
 	obj = json_tokener_parse_ex(r->tok, r->buf, (int)n);
 	jerr = json_tokener_get_error(r->tok);
-	end = json_tokener_get_parse_end(r->tok);
+	/* Strict mode also refuses a second value on the line. */
 	if (obj == NULL || jerr != json_tokener_success) {
 		if (jerr == json_tokener_continue)
 			owi_diag_set(d, r->name, r->line, 0,
@@ -133,16 +132,9 @@ owi_jsonl_next(struct owi_jsonl *r, json_object **env, struct owi_diag *d)
 			    n);
 		else
 			owi_diag_set(d, r->name, r->line, 0,
-			    "invalid JSON at byte %zu: %s", end,
+			    "invalid JSON at byte %zu: %s",
+			    json_tokener_get_parse_end(r->tok),
 			    json_tokener_error_desc(jerr));
-		json_object_put(obj);
-		return -1;
-	}
-	/* Anything but blanks after the object is a second value on the line. */
-	if (!is_blank(r->buf + end, (size_t)n - end)) {
-		owi_diag_set(d, r->name, r->line, 0,
-		    "invalid JSON at byte %zu: more than one value on the line",
-		    end);
 		json_object_put(obj);
 		return -1;
 	}

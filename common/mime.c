@@ -109,18 +109,19 @@ static void
 report_warnings(struct ctx *c)
 {
 	for (size_t i = 0; i < NCODES; i++) {
-		char *item;
+		char *item, where[32];
 
 		if (c->count[i] == 0)
 			continue;
 		/* The item is mail data: it may be any bytes. */
 		item = owi_utf8_repair(c->first_item[i],
 		    strlen(c->first_item[i]));
+		snprintf(where, sizeof(where), c->first_offset[i] >= 0 ?
+		    " at byte %lld" : "", (long long)c->first_offset[i]);
 		owi_envelope_error(c->env, STAGE, gmime_codes[i].code,
-		    "%s%s%s%s at byte %lld%s", gmime_codes[i].what,
+		    "%s%s%s%s%s%s", gmime_codes[i].what,
 		    item != NULL && *item ? " '" : "", item ? item : "",
-		    item != NULL && *item ? "'" : "",
-		    (long long)c->first_offset[i],
+		    item != NULL && *item ? "'" : "", where,
 		    c->count[i] > 1 ? " (and more)" : "");
 		free(item);
 	}
@@ -192,32 +193,110 @@ first_mailbox(InternetAddressList *list)
 	return first;
 }
 
+/* The first From mailbox; an address GMime cannot read keeps its text. */
 static json_object *
-headers_json(GMimeObject *obj)
+from_json(GMimeMessage *msg)
 {
-	GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
-	int n = g_mime_header_list_get_count(hl);
+	json_object *from = first_mailbox(g_mime_message_get_from(msg));
+	const char *raw;
+	char *text;
+
+	if (from != NULL)
+		return from;
+	raw = g_mime_object_get_header(GMIME_OBJECT(msg), "From");
+	if (raw == NULL)
+		return NULL;
+	text = g_mime_utils_header_decode_text(NULL, raw);
+	from = json_object_new_object();
+	add_utf8(from, "name", text != NULL ? g_strstrip(text) : NULL);
+	json_object_object_add(from, "address", NULL);
+	g_free(text);
+	return from;
+}
+
+static json_object *
+header_pair(GMimeHeader *h)
+{
+	json_object *pair = json_object_new_array();
+	const char *name = g_mime_header_get_name(h);
+	const char *value = g_mime_header_get_value(h);
+	char *v;
+
+	v = owi_utf8_repair(name ? name : "", name ? strlen(name) : 0);
+	json_object_array_add(pair, json_object_new_string(v ? v : ""));
+	free(v);
+	v = owi_utf8_repair(value ? value : "", value ? strlen(value) : 0);
+	/* Leading folding whitespace is not part of the value. */
+	json_object_array_add(pair, json_object_new_string(v ? g_strstrip(v) :
+	    ""));
+	free(v);
+	return pair;
+}
+
+/*
+ * Every header of the mail, in the order written.  GMime keeps the
+ * Content-* headers with the top part, the others with the message: the
+ * two lists are merged back by their offsets.
+ */
+static json_object *
+headers_json(GMimeMessage *msg)
+{
+	GMimeHeaderList *hm = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	GMimeObject *part = g_mime_message_get_mime_part(msg);
+	GMimeHeaderList *hp = part != NULL ?
+	    g_mime_object_get_header_list(part) : NULL;
+	int nm = g_mime_header_list_get_count(hm);
+	int np = hp != NULL ? g_mime_header_list_get_count(hp) : 0;
+	int i = 0, j = 0;
 	json_object *arr = json_object_new_array();
 
-	for (int i = 0; i < n; i++) {
-		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
-		json_object *pair = json_object_new_array();
-		const char *name = g_mime_header_get_name(h);
-		const char *value = g_mime_header_get_value(h);
-		char *v;
+	while (i < nm || j < np) {
+		GMimeHeader *a = i < nm ? g_mime_header_list_get_header_at(hm, i) :
+		    NULL;
+		GMimeHeader *b = j < np ? g_mime_header_list_get_header_at(hp, j) :
+		    NULL;
 
-		v = owi_utf8_repair(name ? name : "", name ? strlen(name) : 0);
-		json_object_array_add(pair, json_object_new_string(v ? v : ""));
-		free(v);
-		v = owi_utf8_repair(value ? value : "",
-		    value ? strlen(value) : 0);
-		/* Leading folding whitespace is not part of the value. */
-		json_object_array_add(pair, json_object_new_string(
-		    v ? g_strstrip(v) : ""));
-		free(v);
-		json_object_array_add(arr, pair);
+		if (b == NULL || (a != NULL && g_mime_header_get_offset(a) <=
+		    g_mime_header_get_offset(b))) {
+			json_object_array_add(arr, header_pair(a));
+			i++;
+		} else {
+			json_object_array_add(arr, header_pair(b));
+			j++;
+		}
 	}
 	return arr;
+}
+
+/*
+ * "Thu, 22 Aug 0102 12:07:35": a Y2K bug (1900 + 102 printed with %04d)
+ * that old mailers and spam tools still write.  Returns the date or NULL.
+ */
+static GDateTime *
+y2k_date(const char *raw)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s", raw);
+	for (char *p = buf; *p != '\0'; p++) {
+		if (p[0] == ' ' && p[1] == '0' && p[2] == '1' &&
+		    g_ascii_isdigit(p[3]) && g_ascii_isdigit(p[4]) &&
+		    p[5] == ' ') {
+			p[1] = '2';
+			p[2] = '0';
+			return g_mime_utils_header_decode_date(buf);
+		}
+	}
+	return NULL;
+}
+
+static void
+add_iso_date(json_object *m, GDateTime *dt)
+{
+	char *iso = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S%:z");
+
+	owi_json_add_string(m, "date", iso);
+	g_free(iso);
 }
 
 static void
@@ -225,12 +304,19 @@ add_date(json_object *m, GMimeMessage *msg, struct ctx *c)
 {
 	GDateTime *dt = g_mime_message_get_date(msg);
 	const char *raw = g_mime_object_get_header(GMIME_OBJECT(msg), "Date");
-	char *iso;
 
 	if (dt != NULL) {
-		iso = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S%:z");
-		owi_json_add_string(m, "date", iso);
-		g_free(iso);
+		add_iso_date(m, dt);
+		return;
+	}
+	if (raw != NULL && (dt = y2k_date(raw)) != NULL) {
+		/* Kept with the raw header, since it is a guess. */
+		add_iso_date(m, dt);
+		g_date_time_unref(dt);
+		add_utf8(m, "date_raw", raw);
+		if (c != NULL)
+			owi_envelope_error(c->env, STAGE, "invalid-date",
+			    "year 01xx in the Date header read as 20xx");
 		return;
 	}
 	json_object_object_add(m, "date", NULL);
@@ -555,6 +641,15 @@ on_tnef_file(const char *name, const void *data, size_t len, void *arg)
 	json_object_array_add(tw->list, a);
 }
 
+/* The machine-readable parts of reports: plain text in practice. */
+static int
+is_report_type(const char *type)
+{
+	return strcmp(type, "message/delivery-status") == 0 ||
+	    strcmp(type, "message/disposition-notification") == 0 ||
+	    strcmp(type, "message/feedback-report") == 0;
+}
+
 /* Text of an attachment, by what it really is. */
 static void
 extract_text(json_object *a, const char *type, const char *name,
@@ -566,7 +661,8 @@ extract_text(json_object *a, const char *type, const char *name,
 
 	if (bytes == NULL)
 		return;
-	if (strncmp(type, "text/", 5) == 0 && part != NULL) {
+	if (part != NULL && (strncmp(type, "text/", 5) == 0 ||
+	    is_report_type(type))) {
 		set_text(a, part_text(part, (GByteArray *)bytes, c,
 		    name ? name : "attachment"), "text");
 	} else if (strcmp(type, "application/pdf") == 0) {
@@ -591,15 +687,27 @@ extract_text(json_object *a, const char *type, const char *name,
 		}
 	} else if (strcmp(type, "application/ms-tnef") == 0) {
 		struct tnef_walk tw = { c, json_object_new_array() };
+		char *body;
+		int html;
 
 		st = owi_tnef_read(bytes->data, bytes->len, o->timeout_ms,
-		    on_tnef_file, &tw);
+		    on_tnef_file, &tw, &body, &html);
 		if (st == OWI_EXEC_FAILED)
 			owi_envelope_error(c->env, STAGE, "invalid-tnef",
 			    "'%.100s' is not a TNEF stream",
 			    name ? name : "winmail.dat");
 		else
-			extract_note(c, st, "ytnef", name);
+			extract_note(c, st, "tnef", name);
+		if (body != NULL && html) {
+			text = owi_html_to_text(body, strlen(body));
+			free(body);
+			body = text;
+		}
+		if (body != NULL) {
+			text = owi_text_tidy(body, strlen(body));
+			free(body);
+			set_text(a, text, "tnef");
+		}
 		json_object_object_add(a, "attachments", tw.list);
 	}
 }
@@ -750,6 +858,21 @@ walk(GMimeObject *obj, struct ctx *c, int depth, struct body *b,
 	add_part_attachment(GMIME_PART(obj), c, atts);
 }
 
+/* Outlook may send its body only inside winmail.dat. */
+static void
+tnef_body(struct body *b, json_object *atts)
+{
+	size_t n = json_object_array_length(atts);
+
+	for (size_t i = 0; i < n && b->text->len == 0; i++) {
+		json_object *a = json_object_array_get_idx(atts, i);
+		const char *from = owi_envelope_get_string(a, "text_from");
+
+		if (from != NULL && strcmp(from, "tnef") == 0)
+			body_add(b, owi_envelope_get_string(a, "text"), "tnef");
+	}
+}
+
 static void
 add_split(json_object *m, const char *text)
 {
@@ -783,8 +906,7 @@ message_json(GMimeMessage *msg, struct ctx *c, int depth)
 	refs = references_json(msg);
 	json_object_object_add(m, "references", refs);
 	add_date(m, msg, depth == 0 ? c : NULL);
-	json_object_object_add(m, "from",
-	    first_mailbox(g_mime_message_get_from(msg)));
+	json_object_object_add(m, "from", from_json(msg));
 	json_object_object_add(m, "to",
 	    addresses_json(g_mime_message_get_to(msg)));
 	json_object_object_add(m, "cc",
@@ -792,10 +914,12 @@ message_json(GMimeMessage *msg, struct ctx *c, int depth)
 	json_object_object_add(m, "reply_to",
 	    addresses_json(g_mime_message_get_reply_to(msg)));
 	add_utf8(m, "subject", g_mime_message_get_subject(msg));
-	json_object_object_add(m, "headers", headers_json(GMIME_OBJECT(msg)));
+	json_object_object_add(m, "headers", headers_json(msg));
 
 	atts = json_object_new_array();
 	walk(g_mime_message_get_mime_part(msg), c, depth, &b, atts, 1);
+	if (b.text->len == 0)
+		tnef_body(&b, atts);
 	owi_json_add_string(m, "text", b.text->str);
 	owi_json_add_string(m, "text_from", b.from);
 	add_split(m, b.text->str);
@@ -805,14 +929,48 @@ message_json(GMimeMessage *msg, struct ctx *c, int depth)
 	return m;
 }
 
+static int
+is_blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!g_ascii_isspace(s[i]))
+			return 0;
+	return 1;
+}
+
+/* GMime's message from len bytes, behind an empty header block when asked. */
+static GMimeMessage *
+parse_message(const char *data, size_t len, GMimeParserOptions *po,
+    int no_headers)
+{
+	GMimeStream *stream, *cat, *nl;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+
+	stream = g_mime_stream_mem_new_with_buffer(data, len);
+	if (no_headers) {
+		cat = g_mime_stream_cat_new();
+		nl = g_mime_stream_mem_new_with_buffer("\n", 1);
+		g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), nl);
+		g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), stream);
+		g_object_unref(nl);
+		g_object_unref(stream);
+		stream = cat;
+	}
+	parser = g_mime_parser_new_with_stream(stream);
+	g_object_unref(stream);	/* the parser holds it now */
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	msg = g_mime_parser_construct_message(parser, po);
+	g_object_unref(parser);
+	return msg;
+}
+
 json_object *
 owi_mime_message(const char *data, size_t len, const struct owi_parse_opts *o,
     json_object *env)
 {
 	struct ctx c;
 	GMimeParserOptions *po;
-	GMimeStream *stream;
-	GMimeParser *parser;
 	GMimeMessage *msg;
 	json_object *m;
 	static const char *fallback[] = { "utf-8", "windows-1252", NULL };
@@ -831,13 +989,15 @@ owi_mime_message(const char *data, size_t len, const struct owi_parse_opts *o,
 	g_mime_parser_options_set_rfc2047_compliance_mode(po,
 	    GMIME_RFC_COMPLIANCE_LOOSE);
 
-	stream = g_mime_stream_mem_new_with_buffer(data, len);
-	parser = g_mime_parser_new_with_stream(stream);
-	g_object_unref(stream);	/* the parser holds it now */
-	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-	msg = g_mime_parser_construct_message(parser, po);
-	g_object_unref(parser);
-
+	msg = parse_message(data, len, po, 0);
+	if (msg == NULL && len > 0 && !is_blank(data, len)) {
+		/* Text without a header block is a body, as it is for python. */
+		memset(c.count, 0, sizeof(c.count));
+		msg = parse_message(data, len, po, 1);
+		if (msg != NULL)
+			owi_envelope_error(env, STAGE, "no-headers",
+			    "no header block: the whole input read as the body");
+	}
 	if (msg == NULL) {
 		report_warnings(&c);
 		g_mime_parser_options_free(po);

@@ -1,3 +1,5 @@
+bats_require_minimum_version 1.5.0
+
 # Shared set-up for the bats suites: the build first in PATH, a private
 # HOME and XDG directories per test, bats-support and bats-assert.
 
