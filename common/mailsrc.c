@@ -211,7 +211,8 @@ read_file(const char *path, owi_mail_fn fn, void *arg, struct owi_diag *d)
 	/* A byte order mark, left by an editor, is not part of the mail. */
 	if (m.len >= 3 && memcmp(m.data, "\xEF\xBB\xBF", 3) == 0)
 		m.data += 3, m.len -= 3, bom = 3;
-	if (m.len > 5 && memcmp(m.data, "From ", 5) == 0) {
+	if (m.len > 5 && owi_mbox_is_from_line(m.data,
+	    (size_t)(line_end(m.data, m.data + m.len) - m.data))) {
 		rc = read_mbox(path, m.data, m.len, bom, fn, arg);
 		if (rc < 0)
 			owi_diag_errno(d, path, ENOMEM, "cannot read '%s'",
@@ -238,7 +239,8 @@ read_stdin(owi_mail_fn fn, void *arg, struct owi_diag *d)
 	}
 	start = data;
 	/* The MTA's envelope line is not part of the mail (as procmail). */
-	if (len > 5 && memcmp(data, "From ", 5) == 0) {
+	if (len > 5 && owi_mbox_is_from_line(data,
+	    (size_t)(line_end(data, data + len) - data))) {
 		const char *e = memchr(data, '\n', len);
 
 		start = e != NULL ? e + 1 : data + len;

@@ -393,12 +393,18 @@ split_lines(struct ctx *c, const char *text, size_t len)
 	return 0;
 }
 
+/* ">From " at the start of a line is mbox escaping, not a quote. */
 static int
 is_quoted(const struct ctx *c, size_t i)
 {
-	size_t k = lskip(c, i);
+	size_t k = lskip(c, i), n = c->l[i].len;
+	const char *t = ltext(c, i);
 
-	return k < c->l[i].len && ltext(c, i)[k] == '>';
+	if (k >= n || t[k] != '>')
+		return 0;
+	while (k < n && t[k] == '>')
+		k++;
+	return !(lskip(c, i) == 0 && n - k >= 5 && memcmp(t + k, "From ", 5) == 0);
 }
 
 /* "-- " or "--", trailing blanks already trimmed. */

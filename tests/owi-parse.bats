@@ -317,3 +317,10 @@ for p in m.walk():
 	run jget "$out" 'm["message"]["attachments"][0]["text"].splitlines()[0]'
 	assert_output "шостий"
 }
+
+@test "a mail whose first line is 'From  :' (obsolete syntax) is one mail, not an mbox" {
+	printf 'From  : John Doe <jdoe@example.org>\r\nSubject: obs\r\n\r\nhello\r\n' >"$BATS_TEST_TMPDIR/obs.eml"
+	parse "$BATS_TEST_TMPDIR/obs.eml"
+	assert_equal "${#lines[@]}" 1
+	assert_equal "$(jget "$out" 'm["message"]["from"]["address"]')" "jdoe@example.org"
+}
