@@ -10,18 +10,21 @@ DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 BUILD ?= build
 
-PKGS = gmime-3.0 json-c libcurl yaml-0.1 libpcre2-8
+PKGS = gmime-3.0 json-c libcurl yaml-0.1 libpcre2-8 libutf8proc
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
-PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lstemmer -lm
 
 CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Werror
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DOWI_VERSION='"$(VERSION)"' $(WARN) \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DOWI_VERSION='"$(VERSION)"' \
+	-DOWI_DATA_DIR='"$(DATADIR)"' -DOWI_RULES_DIR='"$(DATADIR)/rules.d"' $(WARN) \
 	-Icommon $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS)
 LIBS = $(PKG_LIBS) $(LDLIBS)
 
-PROGS = owi-parse
+PROGS = owi-parse owi-classify owi-train
+SEED = $(sort $(wildcard data/seed/*.jsonl))
+RULES = $(sort $(wildcard rules.d/*.yaml))
 LIB_SRC = $(wildcard common/*.c)
 LIB_OBJ = $(LIB_SRC:common/%.c=$(BUILD)/common/%.o)
 HELPERS = $(patsubst tests/helper/%.c,$(BUILD)/tests/helper/%,$(wildcard tests/helper/*.c))
@@ -34,7 +37,11 @@ SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 .PHONY: all check check-asan test bench demo deps install uninstall clean lint-man
 
-all: $(PROGS:%=$(BUILD)/%)
+all: $(PROGS:%=$(BUILD)/%) $(BUILD)/model.owim
+
+# The default model, learned from the seed corpus.
+$(BUILD)/model.owim: $(BUILD)/owi-train $(SEED) $(RULES)
+	$(BUILD)/owi-train -r rules.d -o $@ $(SEED)
 
 $(BUILD)/common/%.o: common/%.c $(wildcard common/*.h)
 	@mkdir -p $(@D)
@@ -88,12 +95,17 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(PROGS:%=$(BUILD)/%) $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(DATADIR)/rules.d
+	install -m 644 $(RULES) $(DESTDIR)$(DATADIR)/rules.d
+	install -m 644 $(BUILD)/model.owim $(DESTDIR)$(DATADIR)
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	$(if $(MAN5),install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5)
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(RULES:%=$(DESTDIR)$(DATADIR)/%) $(DESTDIR)$(DATADIR)/model.owim
+	-rmdir $(DESTDIR)$(DATADIR)/rules.d $(DESTDIR)$(DATADIR)
 	rm -f $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%)
 	rm -f $(MAN5:man/%=$(DESTDIR)$(MANDIR)/man5/%)
 	rm -f $(MAN7:man/%=$(DESTDIR)$(MANDIR)/man7/%)

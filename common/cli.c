@@ -134,7 +134,7 @@ each_in(FILE *fp, const char *name, owi_envelope_fn fn, void *arg, int *bad)
 			*bad = 1;
 			continue;
 		}
-		stop = fn(env, arg);
+		stop = fn(env, name, owi_jsonl_line(r), arg);
 		json_object_put(env);
 		if (stop)
 			break;

@@ -36,7 +36,8 @@ void owi_progress_done(void);
  * Returns the exit status: 0, EX_DATAERR when a line was bad, EX_NOINPUT
  * when a file could not be opened, EX_IOERR when fn stopped the loop.
  */
-typedef int (*owi_envelope_fn)(json_object *env, void *arg);
+typedef int (*owi_envelope_fn)(json_object *env, const char *file, long line,
+    void *arg);
 int owi_each_envelope(int argc, char *argv[], owi_envelope_fn fn, void *arg);
 
 /* Flushes and closes stdout; a write error (EPIPE, ENOSPC) is reported.

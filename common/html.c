@@ -200,7 +200,8 @@ static const struct tagdef tags[NTAG] = {
 	{ "bdo", 0, 0, RAW_NONE },
 	{ "bgsound", F_SPECIAL | F_VOID | F_HEADOK | F_STRONG, 0, RAW_NONE },
 	{ "big", F_FMT | F_BREAKOUT, 0, RAW_NONE },
-	{ "blockquote", F_SPECIAL | F_CLOSEP | F_BREAKOUT | F_STRONG, 2, RAW_NONE },
+	{ "blockquote", F_SPECIAL | F_CLOSEP | F_BREAKOUT |
+	    F_STRONG, 2, RAW_NONE },
 	{ "body", F_SPECIAL | F_IGNORE | F_BREAKOUT | F_STRONG, 0, RAW_NONE },
 	{ "br", F_SPECIAL | F_VOID | F_BREAKOUT | F_STRONG, 0, RAW_NONE },
 	{ "button", F_SPECIAL | F_STRONG, 0, RAW_NONE },
@@ -238,7 +239,8 @@ static const struct tagdef tags[NTAG] = {
 	{ "head", F_SPECIAL | F_BREAKOUT | F_DROP | F_STRONG, 0, RAW_NONE },
 	{ "header", F_SPECIAL | F_CLOSEP | F_STRONG, 1, RAW_NONE },
 	{ "hgroup", F_SPECIAL | F_CLOSEP | F_STRONG, 1, RAW_NONE },
-	{ "hr", F_SPECIAL | F_CLOSEP | F_VOID | F_BREAKOUT | F_STRONG, 1, RAW_NONE },
+	{ "hr", F_SPECIAL | F_CLOSEP | F_VOID | F_BREAKOUT |
+	    F_STRONG, 2, RAW_NONE },
 	{ "html", F_SPECIAL | F_IGNORE | F_STRONG, 0, RAW_NONE },
 	{ "i", F_FMT | F_BREAKOUT, 0, RAW_NONE },
 	{ "iframe", F_SPECIAL | F_STRONG, 0, RAW_DROP },
@@ -251,12 +253,14 @@ static const struct tagdef tags[NTAG] = {
 	{ "legend", 0, 1, RAW_NONE },
 	{ "li", F_SPECIAL | F_CLOSEP | F_BREAKOUT | F_STRONG, 1, RAW_NONE },
 	{ "link", F_SPECIAL | F_VOID | F_HEADOK | F_STRONG, 0, RAW_NONE },
-	{ "listing", F_SPECIAL | F_CLOSEP | F_BREAKOUT | F_STRONG, 2, RAW_NONE },
+	{ "listing", F_SPECIAL | F_CLOSEP | F_BREAKOUT |
+	    F_STRONG, 2, RAW_NONE },
 	{ "main", F_SPECIAL | F_CLOSEP | F_STRONG, 1, RAW_NONE },
 	{ "mark", 0, 0, RAW_NONE },
 	{ "marquee", F_SPECIAL | F_BOUND | F_STRONG, 0, RAW_NONE },
 	{ "menu", F_SPECIAL | F_CLOSEP | F_BREAKOUT | F_STRONG, 0, RAW_NONE },
-	{ "meta", F_SPECIAL | F_VOID | F_HEADOK | F_BREAKOUT | F_STRONG, 0, RAW_NONE },
+	{ "meta", F_SPECIAL | F_VOID | F_HEADOK | F_BREAKOUT |
+	    F_STRONG, 0, RAW_NONE },
 	{ "nav", F_SPECIAL | F_CLOSEP | F_STRONG, 1, RAW_NONE },
 	{ "nobr", F_FMT | F_BREAKOUT, 0, RAW_NONE },
 	{ "noembed", F_SPECIAL | F_STRONG, 0, RAW_DROP },
@@ -287,10 +291,12 @@ static const struct tagdef tags[NTAG] = {
 	{ "summary", F_SPECIAL | F_CLOSEP | F_STRONG, 1, RAW_NONE },
 	{ "sup", F_BREAKOUT, 0, RAW_NONE },
 	{ "svg", F_DROP, 0, RAW_NONE },
-	{ "table", F_SPECIAL | F_CLOSEP | F_BOUND | F_BREAKOUT | F_STRONG, 1, RAW_NONE },
+	{ "table", F_SPECIAL | F_CLOSEP | F_BOUND | F_BREAKOUT |
+	    F_STRONG, 1, RAW_NONE },
 	{ "tbody", F_SPECIAL | F_IGNORE | F_STRONG, 0, RAW_NONE },
 	{ "td", F_SPECIAL | F_BOUND | F_STRONG, 0, RAW_NONE },
-	{ "template", F_SPECIAL | F_BOUND | F_DROP | F_HEADOK | F_STRONG, 0, RAW_NONE },
+	{ "template", F_SPECIAL | F_BOUND | F_DROP | F_HEADOK |
+	    F_STRONG, 0, RAW_NONE },
 	{ "textarea", F_SPECIAL | F_STRONG, 1, RC_PRE },
 	{ "tfoot", F_SPECIAL | F_IGNORE | F_STRONG, 0, RAW_NONE },
 	{ "th", F_SPECIAL | F_BOUND | F_STRONG, 0, RAW_NONE },
@@ -723,7 +729,7 @@ struct ent {
 	uint32_t	 prev;		/* previous entry with the same id */
 	uint32_t	 special;	/* nearest special entry at or below */
 	uint32_t	 strong;	/* nearest F_STRONG entry at or below */
-	uint32_t	 aux;		/* ol counter, p chunk count, name hash */
+	uint32_t	 aux;		/* ol counter, table rows, name hash */
 	uint8_t		 id;
 	uint8_t		 flags;
 };
@@ -731,8 +737,7 @@ struct ent {
 #define E_HIDDEN	0x01
 #define E_BRK1		0x02
 #define E_BRK2		0x04
-#define E_MSO		0x08
-#define E_INCELL	0x10	/* a table inside a table cell */
+#define E_INCELL	0x08	/* a table inside a table cell */
 
 enum { A_ALT, A_CLASS, A_HIDDEN, A_HREF, A_START, A_STYLE, A_VALUE, NATTR };
 
@@ -757,7 +762,7 @@ struct tok {
 
 struct conv {
 	struct buf	 out;
-	struct buf	 prews;		/* pre whitespace before a line's text */
+	struct buf	 prews;		/* pre spaces starting a line */
 	struct buf	 href;		/* URL of the open link */
 	struct buf	 tmp;		/* a decoded attribute */
 	struct ent	*stk;
@@ -783,9 +788,9 @@ struct conv {
 	unsigned	 mk_level;
 	int		 link;		/* a link is open */
 	size_t		 link_start;	/* where its text starts in out */
-	uint32_t	 chunks;	/* text chunks written, for empty p */
+	int		 nbsp;		/* only &nbsp; on this line so far */
 	int		 skip_lf;	/* the newline after <pre> is markup */
-	int		 raw;		/* enum raw of the element just opened */
+	int		 raw;		/* raw text state to enter */
 	const struct tagdef *rawdef;
 	int		 raw_hide;
 	const char	*noquote[2];	/* no '"' (0) or '\'' (1) from here */
@@ -1160,7 +1165,7 @@ begin_text(struct conv *c)
 	c->sp = c->sep = 0;
 	c->prews.len = 0;
 	c->any = 1;
-	c->chunks++;
+	c->nbsp = 0;
 	if (c->link && c->link_start == NONE)
 		c->link_start = c->out.len;
 }
@@ -1172,12 +1177,13 @@ chunk(struct conv *c, const char *s, size_t n)
 	put(c, &c->out, s, n);
 }
 
-/* A block boundary: n is 1 to end the line, 2 for a blank line. */
+/* A boundary: n is 1 to end the line, 2 for a blank line. */
 static void
 soft_break(struct conv *c, int n)
 {
 	if (c->hidden || !c->any || n == 0)
 		return;
+	c->nbsp = 0;
 	if (c->nl < n)
 		c->nl = n;
 	c->prews.len = 0;
@@ -1189,9 +1195,25 @@ hard_break(struct conv *c)
 {
 	if (c->hidden || !c->any)
 		return;
+	c->nbsp = 0;
 	if (c->nl < 2)
 		c->nl++;
 	c->prews.len = 0;
+}
+
+/*
+ * The end or start of a block.  A line holding only &nbsp; is not empty
+ * to a browser: that is how Outlook and Gmail write blank lines.  Table
+ * rows do not come here, or every spacer cell would be a blank line.
+ */
+static void
+block_break(struct conv *c, int n)
+{
+	if (n == 0)
+		return;
+	if (c->nbsp)
+		hard_break(c);
+	soft_break(c, n);
 }
 
 static void
@@ -1200,9 +1222,11 @@ put_cp(struct conv *c, uint32_t cp, int pre)
 	char	 u[4];
 
 	if (cp_space(cp)) {
-		if (!pre)
+		if (!pre) {
 			c->sp = 1;
-		else if (cp == '\n')
+			if (cp == 0xA0 && (c->nl || c->bol))
+				c->nbsp = 1;
+		} else if (cp == '\n')
 			hard_break(c);
 		else if (c->nl || c->bol)
 			put1(c, &c->prews, cp == '\t' ? '\t' : ' ');
@@ -1330,8 +1354,10 @@ decode_attr(struct conv *c, struct buf *b, const char *s, size_t n,
 			b->len--;
 		for (i = 0; i < b->len && (unsigned char)b->p[i] <= ' '; i++)
 			;
-		memmove(b->p, b->p + i, b->len - i);
-		b->len -= i;
+		if (i > 0) {
+			memmove(b->p, b->p + i, b->len - i);
+			b->len -= i;
+		}
 	}
 }
 
@@ -1534,16 +1560,13 @@ end_effects(struct conv *c, const struct ent *e)
 	case T_A:
 		close_link(c);
 		break;
-	case T_P:
-		/* An empty Outlook paragraph is its blank line. */
-		if ((e->flags & E_MSO) && c->chunks == e->aux)
-			hard_break(c);
-		break;
 	}
-	if (e->flags & E_BRK2)
-		soft_break(c, 2);
+	if (e->id == T_TABLE || e->id == T_CAPTION)
+		soft_break(c, e->flags & E_BRK1 ? 1 : 0);
+	else if (e->flags & E_BRK2)
+		block_break(c, 2);
 	else if (e->flags & E_BRK1)
-		soft_break(c, 1);
+		block_break(c, 1);
 }
 
 /* Pops entries down to and including entry x. */
@@ -1649,7 +1672,8 @@ set_attr(struct tok *t, const char *an, const char *ane, const char *v,
 	int	 i;
 
 	for (i = 0; i < NATTR; i++) {
-		if (len != strlen(attrnames[i]) || !ci_eq(an, attrnames[i], len))
+		if (len != strlen(attrnames[i]) ||
+		    !ci_eq(an, attrnames[i], len))
 			continue;
 		/* The first of duplicate attributes wins. */
 		if (!t->a[i].set) {
@@ -1783,7 +1807,7 @@ void_tag(struct conv *c, const struct tok *t, int hide)
 		hard_break(c);
 		break;
 	case T_HR:
-		soft_break(c, 1);
+		block_break(c, 2);
 		break;
 	case T_IMG:
 		if (!a->set)
@@ -1833,11 +1857,9 @@ open_elem(struct conv *c, const struct tok *t, int hide)
 		return;
 	}
 	if (id == T_P) {
-		if (tok_mso(t)) {
-			fl |= E_MSO;
+		/* Outlook's paragraphs have no margins. */
+		if (tok_mso(t))
 			brk = 1;
-		}
-		aux = c->chunks;
 	} else if (is_list(id)) {
 		/* Only outermost lists have margins. */
 		brk = c->list ? 1 : 2;
@@ -1854,8 +1876,10 @@ open_elem(struct conv *c, const struct tok *t, int hide)
 		brk = row_break(c);
 	if (id != T_TR)
 		fl |= brk == 2 ? E_BRK2 : brk == 1 ? E_BRK1 : 0;
-	if (brk != 0)
+	if (id == T_TABLE || id == T_TR || id == T_CAPTION)
 		soft_break(c, brk);
+	else
+		block_break(c, brk);
 	if (!push(c, id, fl, aux))
 		return;
 	switch (id) {
@@ -1918,7 +1942,8 @@ start_tag(struct conv *c, const struct tok *t)
 			c->hidden++;
 		return;
 	}
-	if (d->flags & F_IGNORE)
+	/* <svg/> is complete; HTML elements ignore "/>". */
+	if ((d->flags & F_IGNORE) || (t->id == T_SVG && t->selfclose))
 		return;
 	if (d->flags & F_CLOSEP)
 		close_p(c);
@@ -2000,7 +2025,7 @@ end_tag(struct conv *c, const struct tok *t)
 	if (c->lost[id] != 0) {
 		c->lost[id]--;
 		c->nlost--;
-		soft_break(c, d->brk);
+		block_break(c, d->brk);
 		if (id == T_A)
 			close_link(c);
 		return;
@@ -2016,7 +2041,7 @@ end_tag(struct conv *c, const struct tok *t)
 		if (x != 0 && x > max2(scope(c), c->top[T_BUTTON]))
 			pop_to(c, x);
 		else
-			soft_break(c, 2);	/* a stray </p> is <p></p> */
+			block_break(c, 2);	/* a stray </p> is <p></p> */
 		return;
 	case T_LI:
 		x = c->top[T_LI];
@@ -2254,13 +2279,13 @@ raw_text(struct conv *c, const char *p, const char *e)
 	if (c->raw_hide || c->hidden || kind == RAW_DROP || kind == RC_DROP)
 		return q;
 	brk = d->brk ? d->brk : 2;
-	soft_break(c, brk);
+	block_break(c, brk);
 	if (kind == RC_PRE && p < q && *p == '\n')
 		p++;
 	else if (kind == RC_PRE && p < q && *p == '\r')
 		p += q - p >= 2 && p[1] == '\n' ? 2 : 1;
 	text(c, p, q, TX_PRE | (kind == RC_PRE ? TX_ENT : 0));
-	soft_break(c, brk);
+	block_break(c, brk);
 	return q;
 }
 

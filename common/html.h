@@ -5,17 +5,21 @@
  * for the later stages of owi (quote splitting, rules), so it follows what a
  * browser shows rather than the markup:
  *
- *  - block elements end lines; p, h1-h6, blockquote, pre, dl, figure and
- *    top-level lists are set off by one blank line; never two blank lines
- *    in a row, lines right-trimmed, no leading or trailing blank line, and
- *    a non-empty result ends with one newline;
+ *  - block elements end lines; p, h1-h6, blockquote, pre, hr, dl, figure
+ *    and top-level lists are set off by one blank line, and so is a block
+ *    holding only &nbsp; (how Outlook and Gmail write a blank line); <br>
+ *    ends a line, or makes an empty one; never two blank lines in a row,
+ *    lines right-trimmed, no leading or trailing blank line, and a
+ *    non-empty result ends with one newline;
  *  - whitespace collapses as in a browser, except in pre, listing,
  *    textarea, xmp and plaintext;
  *  - list items start with "- " (ul, menu, dir) or "1. " (ol, honouring
  *    start= and value=), indented two spaces per nesting level; their
  *    continuation lines are indented two spaces more;
- *  - table cells of a row are joined by " | "; empty cells are skipped so
- *    that layout tables do not turn into rows of separators; rows end lines;
+ *  - table cells of a row are joined by " | " (not a tab, which would
+ *    read as whitespace); empty cells are skipped so that layout tables do
+ *    not turn into rows of separators; rows end lines, except the first
+ *    row of a table nested in a cell, which goes on the cell's line;
  *  - each level of blockquote prefixes its lines with "> ", before any list
  *    indentation, so HTML replies look like plain-text ones;
  *  - <a href=URL>text</a> becomes "text <URL>", or just "text" when it
@@ -41,8 +45,9 @@
  *    (marketing mails pad their preheaders with them);
  *  - an attribute value whose closing quote never comes ends at the next
  *    '>' rather than swallowing the rest of the mail;
- *  - Outlook's <p class=MsoNormal> paragraphs have no margins: they end a
- *    line only, and an empty one stands for a blank line.
+ *  - style sheets are not read, only style attributes; but Outlook's
+ *    paragraphs (class Mso...) only end a line, as their style sheet,
+ *    which gives them no margins, would have it.
  *
  * Time is linear in len and memory linear in len with small constants:
  * at most DEPTH_MAX (4096) open elements are tracked, deeper ones still

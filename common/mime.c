@@ -1009,3 +1009,18 @@ owi_mime_message(const char *data, size_t len, const struct owi_parse_opts *o,
 	g_mime_parser_options_free(po);
 	return m;
 }
+
+json_object *
+owi_message_from_text(const char *subject, const char *text)
+{
+	json_object *m = json_object_new_object();
+	char *t = owi_text_tidy(text, strlen(text));
+
+	add_utf8(m, "subject", subject);
+	add_utf8(m, "text", t != NULL ? t : "");
+	owi_json_add_string(m, "text_from", "plain");
+	add_split(m, t != NULL ? t : "");
+	json_object_object_add(m, "attachments", json_object_new_array());
+	free(t);
+	return m;
+}

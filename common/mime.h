@@ -32,4 +32,11 @@ void owi_mime_shutdown(void);
 json_object *owi_mime_message(const char *data, size_t len,
     const struct owi_parse_opts *o, json_object *env);
 
+/*
+ * A "message" from a subject and a plain-text body alone (labelled
+ * examples, tests): text, its split into new text, quotes and signature,
+ * no headers, no attachments.  Strings are repaired to valid UTF-8.
+ */
+json_object *owi_message_from_text(const char *subject, const char *text);
+
 #endif

@@ -10,9 +10,12 @@
 #include "envelope.h"
 
 static int
-echo(json_object *env, void *arg)
+echo(json_object *env, const char *file, long line, void *arg)
 {
 	int *pretty = arg;
+
+	(void)file;
+	(void)line;
 
 	return owi_envelope_write(stdout, env, *pretty) != 0;
 }
