@@ -136,47 +136,89 @@ train_weights(const struct owi_example *ex, const size_t *idx_in, size_t m,
 	return 0;
 }
 
+static double
+platt_loss(const float *mar, const double *t, size_t n, double A, double B)
+{
+	double f = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		double z = mar[i] * A + B;
+
+		f += z >= 0 ? t[i] * z + log1p(exp(-z)) :
+		    (t[i] - 1) * z + log1p(exp(z));
+	}
+	return f;
+}
+
 /*
- * Platt scaling: a and b minimising the log loss of sigmoid(a*m + b) on
- * held-out margins, with Platt's smoothed targets, by Newton's method.
+ * Platt scaling, as Lin, Lin and Weng (2007) made it robust: Newton's
+ * method with a backtracking line search, on smoothed targets, in the
+ * form p = 1 / (1 + exp(A m + B)).  Returns a = -A, b = -B.  A model
+ * whose held-out margins do not rank at all gets a flat calibration at
+ * the base rate rather than an inverted one.
  */
 static void
 platt(const float *mar, const unsigned char *y, size_t n, float *pa, float *pb)
 {
-	double a = 1, b = 0, npos = 0, nneg = 0;
+	double npos = 0, nneg = 0, A, B, fval;
+	double *t = malloc((n ? n : 1) * sizeof(*t));
 
 	for (size_t i = 0; i < n; i++)
 		y[i] ? npos++ : nneg++;
-	double tpos = (npos + 1) / (npos + 2), tneg = 1 / (nneg + 2);
-
+	A = 0;
+	B = log((nneg + 1) / (npos + 1));
+	if (t == NULL) {
+		*pa = 1;
+		*pb = (float)-B;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		t[i] = y[i] ? (npos + 1) / (npos + 2) : 1 / (nneg + 2);
+	fval = platt_loss(mar, t, n, A, B);
 	for (int it = 0; it < 100; it++) {
-		double ga = 0, gb = 0, haa = 1e-9, hab = 0, hbb = 1e-9;
+		double h11 = 1e-12, h22 = 1e-12, h21 = 0, g1 = 0, g2 = 0;
 
 		for (size_t i = 0; i < n; i++) {
-			double z = a * mar[i] + b, p = 1 / (1 + exp(-z));
-			double t = y[i] ? tpos : tneg, d = p - t;
-			double w = p * (1 - p);
+			double z = mar[i] * A + B, p, q;
 
-			ga += d * mar[i];
-			gb += d;
-			haa += w * mar[i] * mar[i];
-			hab += w * mar[i];
-			hbb += w;
+			if (z >= 0)
+				p = exp(-z) / (1 + exp(-z)), q = 1 / (1 + exp(-z));
+			else
+				p = 1 / (1 + exp(z)), q = exp(z) / (1 + exp(z));
+			h11 += (double)mar[i] * mar[i] * p * q;
+			h22 += p * q;
+			h21 += mar[i] * p * q;
+			g1 += mar[i] * (t[i] - p);
+			g2 += t[i] - p;
 		}
-		double det = haa * hbb - hab * hab;
-
-		if (fabs(det) < 1e-12)
+		if (fabs(g1) < 1e-5 && fabs(g2) < 1e-5)
 			break;
-		double da = (hbb * ga - hab * gb) / det;
-		double db = (haa * gb - hab * ga) / det;
+		double det = h11 * h22 - h21 * h21;
+		double dA = -(h22 * g1 - h21 * g2) / det;
+		double dB = -(-h21 * g1 + h11 * g2) / det;
+		double gd = g1 * dA + g2 * dB, step = 1;
 
-		a -= da;
-		b -= db;
-		if (fabs(da) < 1e-7 && fabs(db) < 1e-7)
+		while (step >= 1e-10) {
+			double nf = platt_loss(mar, t, n, A + step * dA,
+			    B + step * dB);
+
+			if (nf < fval + 1e-4 * step * gd) {
+				A += step * dA, B += step * dB, fval = nf;
+				break;
+			}
+			step /= 2;
+		}
+		if (step < 1e-10)
 			break;
 	}
-	*pa = (float)a;
-	*pb = (float)b;
+	free(t);
+	if (A >= 0) {
+		/* No ranking to calibrate: the base rate, order kept. */
+		A = -1e-3;
+		B = log((nneg + 1) / (npos + 1));
+	}
+	*pa = (float)-A;
+	*pb = (float)-B;
 }
 
 struct scored {
@@ -436,7 +478,6 @@ owi_evaluate(const struct owi_example *ex, size_t n, size_t nl,
 			break;
 		for (size_t i = 0; i < n; i++) {
 			size_t t;
-			int any = 0;
 
 			if (fold[i] != f)
 				continue;
@@ -447,13 +488,11 @@ owi_evaluate(const struct owi_example *ex, size_t n, size_t nl,
 				int pred = p[l] >= m.labels[l].report ||
 				    (l == t && p[t] < m.labels[t].report);
 
-				any |= pred;
 				ev->support[l] += gold;
 				ev->tp[l] += gold && pred;
 				ev->fp[l] += !gold && pred;
 				ev->fn[l] += gold && !pred;
 			}
-			(void)any;
 			ev->confusion[ex[i].first][t]++;
 			ev->top1_right += (ex[i].gold >> t) & 1;
 			if (p[t] >= m.labels[t].threshold) {
