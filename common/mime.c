@@ -142,22 +142,56 @@ add_utf8(json_object *obj, const char *key, const char *s)
 	free(clean);
 }
 
+static int
+is_addr_char(char c)
+{
+	return c != '\0' && !strchr(" \t\r\n<>,;\"()", c);
+}
+
+/*
+ * "develop!nextmime@ebony@sblab.att.com": GMime stops at the second '@'
+ * and gives an address that exists nowhere.  The whole token as written
+ * is kept instead (malloc'd), as other readers do; NULL when fine.
+ */
+static char *
+whole_address(const char *addr, const char *raw)
+{
+	size_t n = strlen(addr);
+	const char *p, *e;
+
+	if (raw == NULL || n == 0)
+		return NULL;
+	for (p = strstr(raw, addr); p != NULL; p = strstr(p + 1, addr)) {
+		if (p[n] != '@')
+			continue;
+		for (e = p + n; is_addr_char(*e); e++)
+			;
+		return g_strndup(p, (size_t)(e - p));
+	}
+	return NULL;
+}
+
 static json_object *
-mailbox_json(InternetAddress *ia)
+mailbox_json(InternetAddress *ia, const char *raw)
 {
 	json_object *o = json_object_new_object();
 	const char *name = internet_address_get_name(ia);
 	const char *addr = internet_address_mailbox_get_addr(
 	    INTERNET_ADDRESS_MAILBOX(ia));
+	char *whole = addr != NULL ? whole_address(addr, raw) : NULL;
 
 	add_utf8(o, "name", name != NULL && *name != '\0' ? name : NULL);
+	if (whole != NULL)
+		addr = whole;
 	add_utf8(o, "address", addr != NULL && *addr != '\0' ? addr : NULL);
+	g_free(whole);
 	return o;
 }
 
 /* Mailboxes of a list, group members flattened (groups have no address). */
 static void
-add_mailboxes(json_object *arr, InternetAddressList *list, int depth)
+add_mailboxes(json_object *arr, InternetAddressList *list, const char *raw,
+    int depth)
 {
 	int n = list != NULL ? internet_address_list_length(list) : 0;
 
@@ -167,25 +201,28 @@ add_mailboxes(json_object *arr, InternetAddressList *list, int depth)
 		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
 			if (depth < 4)
 				add_mailboxes(arr, internet_address_group_get_members(
-				    INTERNET_ADDRESS_GROUP(ia)), depth + 1);
+				    INTERNET_ADDRESS_GROUP(ia)), raw, depth + 1);
 		} else
-			json_object_array_add(arr, mailbox_json(ia));
+			json_object_array_add(arr, mailbox_json(ia, raw));
 	}
 }
 
+/* The mailboxes of header `name`, with its raw text for repairs. */
 static json_object *
-addresses_json(InternetAddressList *list)
+addresses_json(GMimeMessage *msg, GMimeAddressType type, const char *name)
 {
 	json_object *arr = json_object_new_array();
 
-	add_mailboxes(arr, list, 0);
+	add_mailboxes(arr, g_mime_message_get_addresses(msg, type),
+	    g_mime_object_get_header(GMIME_OBJECT(msg), name), 0);
 	return arr;
 }
 
 static json_object *
-first_mailbox(InternetAddressList *list)
+first_mailbox(GMimeMessage *msg)
 {
-	json_object *arr = addresses_json(list), *first = NULL;
+	json_object *arr = addresses_json(msg, GMIME_ADDRESS_TYPE_FROM, "From");
+	json_object *first = NULL;
 
 	if (json_object_array_length(arr) > 0)
 		first = json_object_get(json_object_array_get_idx(arr, 0));
@@ -193,13 +230,17 @@ first_mailbox(InternetAddressList *list)
 	return first;
 }
 
-/* The first From mailbox; an address GMime cannot read keeps its text. */
+/*
+ * The first From mailbox.  When GMime finds none ("Big Bug bb@bug.com",
+ * "jeanne at example.fr"), a word with an '@' is the address and the rest
+ * the name; with no such word the text is the name, the address null.
+ */
 static json_object *
 from_json(GMimeMessage *msg)
 {
-	json_object *from = first_mailbox(g_mime_message_get_from(msg));
+	json_object *from = first_mailbox(msg);
 	const char *raw;
-	char *text;
+	char *text, *at, *b, *e;
 
 	if (from != NULL)
 		return from;
@@ -208,10 +249,43 @@ from_json(GMimeMessage *msg)
 		return NULL;
 	text = g_mime_utils_header_decode_text(NULL, raw);
 	from = json_object_new_object();
-	add_utf8(from, "name", text != NULL ? g_strstrip(text) : NULL);
-	json_object_object_add(from, "address", NULL);
+	if (text != NULL && (at = strchr(text, '@')) != NULL &&
+	    at > text && is_addr_char(at[-1]) && is_addr_char(at[1])) {
+		for (b = at; b > text && is_addr_char(b[-1]); b--)
+			;
+		for (e = at; is_addr_char(*e); e++)
+			;
+		char *addr = g_strndup(b, (size_t)(e - b));
+
+		memmove(b, e, strlen(e) + 1);
+		g_strstrip(text);
+		add_utf8(from, "name", *text != '\0' ? text : NULL);
+		add_utf8(from, "address", addr);
+		g_free(addr);
+	} else {
+		add_utf8(from, "name", text != NULL ? g_strstrip(text) : NULL);
+		json_object_object_add(from, "address", NULL);
+	}
 	g_free(text);
 	return from;
+}
+
+/* The first Subject header, decoded by owi's RFC 2047 decoder. */
+static void
+add_subject(json_object *m, GMimeMessage *msg)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	GMimeHeader *h = g_mime_header_list_get_header(hl, "Subject");
+	const char *raw = h != NULL ? g_mime_header_get_raw_value(h) : NULL;
+	char *s;
+
+	if (raw == NULL) {
+		json_object_object_add(m, "subject", NULL);
+		return;
+	}
+	s = owi_rfc2047_decode(raw);
+	owi_json_add_string(m, "subject", s != NULL ? g_strstrip(s) : "");
+	free(s);
 }
 
 static json_object *
@@ -220,7 +294,12 @@ header_pair(GMimeHeader *h)
 	json_object *pair = json_object_new_array();
 	const char *name = g_mime_header_get_name(h);
 	const char *value = g_mime_header_get_value(h);
-	char *v;
+	char *v, *own = NULL;
+
+	/* GMime's decoder loses base64 words after a padded one. */
+	if (name != NULL && g_ascii_strcasecmp(name, "Subject") == 0 &&
+	    g_mime_header_get_raw_value(h) != NULL)
+		value = own = owi_rfc2047_decode(g_mime_header_get_raw_value(h));
 
 	v = owi_utf8_repair(name ? name : "", name ? strlen(name) : 0);
 	json_object_array_add(pair, json_object_new_string(v ? v : ""));
@@ -230,6 +309,7 @@ header_pair(GMimeHeader *h)
 	json_object_array_add(pair, json_object_new_string(v ? g_strstrip(v) :
 	    ""));
 	free(v);
+	free(own);
 	return pair;
 }
 
@@ -784,6 +864,50 @@ add_message_attachment(GMimeMessagePart *mp, struct ctx *c, int depth,
 	json_object_array_add(atts, a);
 }
 
+/*
+ * "Content-Type: text; charset=us-ascii" has no subtype: GMime reads it
+ * as application/octet-stream and drops its parameters.  RFC 2045 5.2
+ * says text is text/plain; and a type without "/" keeps its name="".
+ */
+static void
+repair_content_type(GMimeObject *obj)
+{
+	const char *raw = g_mime_object_get_header(obj, "Content-Type");
+	const char *semi;
+	size_t tlen;
+	GMimeParamList *params;
+	GMimeContentType *ct;
+
+	if (raw == NULL)
+		return;
+	while (*raw == ' ' || *raw == '\t')
+		raw++;
+	semi = strchr(raw, ';');
+	tlen = semi != NULL ? (size_t)(semi - raw) : strlen(raw);
+	while (tlen > 0 && (raw[tlen - 1] == ' ' || raw[tlen - 1] == '\t'))
+		tlen--;
+	if (memchr(raw, '/', tlen) != NULL)
+		return;
+	/* A new, valid type, so that GMime keeps it when it reserialises. */
+	if (tlen == 4 && g_ascii_strncasecmp(raw, "text", 4) == 0)
+		ct = g_mime_content_type_new("text", "plain");
+	else
+		ct = g_mime_content_type_new("application", "octet-stream");
+	if (semi != NULL && (params = g_mime_param_list_parse(NULL,
+	    semi + 1)) != NULL) {
+		for (int i = 0; i < g_mime_param_list_length(params); i++) {
+			GMimeParam *p = g_mime_param_list_get_parameter_at(params,
+			    i);
+
+			g_mime_content_type_set_parameter(ct,
+			    g_mime_param_get_name(p), g_mime_param_get_value(p));
+		}
+		g_object_unref(params);
+	}
+	g_mime_object_set_content_type(obj, ct);
+	g_object_unref(ct);
+}
+
 static void
 walk(GMimeObject *obj, struct ctx *c, int depth, struct body *b,
     json_object *atts, int body_mode)
@@ -833,6 +957,7 @@ walk(GMimeObject *obj, struct ctx *c, int depth, struct body *b,
 	}
 	if (!GMIME_IS_PART(obj))
 		return;		/* message/partial and the like: nothing to read */
+	repair_content_type(obj);
 	if (is_body_text(obj)) {
 		if (body_mode) {
 			size_t size;
@@ -908,12 +1033,12 @@ message_json(GMimeMessage *msg, struct ctx *c, int depth)
 	add_date(m, msg, depth == 0 ? c : NULL);
 	json_object_object_add(m, "from", from_json(msg));
 	json_object_object_add(m, "to",
-	    addresses_json(g_mime_message_get_to(msg)));
+	    addresses_json(msg, GMIME_ADDRESS_TYPE_TO, "To"));
 	json_object_object_add(m, "cc",
-	    addresses_json(g_mime_message_get_cc(msg)));
+	    addresses_json(msg, GMIME_ADDRESS_TYPE_CC, "Cc"));
 	json_object_object_add(m, "reply_to",
-	    addresses_json(g_mime_message_get_reply_to(msg)));
-	add_utf8(m, "subject", g_mime_message_get_subject(msg));
+	    addresses_json(msg, GMIME_ADDRESS_TYPE_REPLY_TO, "Reply-To"));
+	add_subject(m, msg);
 	json_object_object_add(m, "headers", headers_json(msg));
 
 	atts = json_object_new_array();

@@ -444,3 +444,158 @@ owi_sha256_hex(const void *data, size_t len, char hex[65])
 	hex[64] = '\0';
 	g_checksum_free(ck);
 }
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int
+b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* The bytes of one encoded word's text, appended to b. */
+static void
+decode_word(struct buf *b, char enc, const char *s, size_t n)
+{
+	if (enc == 'Q' || enc == 'q') {
+		for (size_t i = 0; i < n; i++) {
+			int h, l;
+
+			if (s[i] == '_')
+				buf_add(b, " ", 1);
+			else if (s[i] == '=' && i + 2 < n &&
+			    (h = hexval(s[i + 1])) >= 0 &&
+			    (l = hexval(s[i + 2])) >= 0) {
+				char c = (char)(h << 4 | l);
+
+				buf_add(b, &c, 1);
+				i += 2;
+			} else
+				buf_add(b, s + i, 1);
+		}
+		return;
+	}
+	/* Base64, each word on its own: padding ends a word, not the run. */
+	unsigned acc = 0;
+	int bits = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int v = b64val((unsigned char)s[i]);
+
+		if (v < 0)
+			continue;
+		acc = acc << 6 | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			char c = (char)(acc >> (bits - 8));
+
+			bits -= 8;
+			buf_add(b, &c, 1);
+		}
+	}
+}
+
+/* Appends the pending run of same-charset words, converted, to out. */
+static void
+flush_run(struct buf *out, struct buf *run, char *charset)
+{
+	char *u;
+
+	if (run->n == 0)
+		return;
+	u = owi_text_to_utf8(run->p, run->n, charset, NULL);
+	if (u != NULL)
+		buf_add(out, u, strlen(u));
+	free(u);
+	run->n = 0;
+}
+
+/*
+ * RFC 2047 decoding of an unstructured header (Subject).  Adjacent
+ * encoded words in one charset are joined as bytes before conversion, so
+ * that a character split over two words survives; each base64 word is
+ * decoded on its own (GMime 3.2 joins their text and stops at the first
+ * padding).  Text outside encoded words is read as UTF-8, else
+ * windows-1252.
+ */
+char *
+owi_rfc2047_decode(const char *raw)
+{
+	struct buf out = { 0 }, run = { 0 }, plain = { 0 };
+	char charset[64] = "";
+	const char *p = raw;
+
+	while (*p != '\0') {
+		const char *q, *cs_end, *enc, *text, *end;
+
+		if (p[0] == '=' && p[1] == '?' &&
+		    (cs_end = strchr(p + 2, '?')) != NULL &&
+		    (cs_end[1] == 'B' || cs_end[1] == 'b' || cs_end[1] == 'Q' ||
+		    cs_end[1] == 'q') && cs_end[2] == '?' &&
+		    (end = strstr(cs_end + 3, "?=")) != NULL &&
+		    memchr(p, ' ', (size_t)(end - p)) == NULL &&
+		    (size_t)(cs_end - p - 2) < sizeof(charset)) {
+			char cs[64];
+			size_t cl = (size_t)(cs_end - p - 2);
+
+			memcpy(cs, p + 2, cl);
+			cs[cl] = '\0';
+			cs[strcspn(cs, "*")] = '\0';	/* RFC 2231 language */
+			/* Blanks between two encoded words are not text. */
+			if (plain.n > 0) {
+				int blank = 1;
+
+				for (size_t i = 0; i < plain.n; i++)
+					if (!strchr(" \t\r\n", plain.p[i]))
+						blank = 0;
+				if (!blank || run.n == 0) {
+					flush_run(&out, &run, charset);
+					flush_run(&out, &plain, NULL);
+				}
+				plain.n = 0;
+			}
+			if (strcasecmp(cs, charset) != 0) {
+				flush_run(&out, &run, charset);
+				snprintf(charset, sizeof(charset), "%s", cs);
+			}
+			enc = cs_end + 1;
+			text = cs_end + 3;
+			decode_word(&run, *enc, text, (size_t)(end - text));
+			p = end + 2;
+			continue;
+		}
+		q = p;
+		/* Unfold: a line break and its indent become nothing. */
+		if (*q == '\r' || *q == '\n') {
+			p++;
+			continue;
+		}
+		buf_add(&plain, q, 1);
+		p++;
+	}
+	flush_run(&out, &run, charset);
+	flush_run(&out, &plain, NULL);
+	free(run.p);
+	free(plain.p);
+	return buf_done(&out);
+}

@@ -41,6 +41,9 @@ char *owi_flowed_decode(const char *s, size_t len, int delsp);
  * and blank lines at both ends removed. */
 char *owi_text_tidy(const char *s, size_t len);
 
+/* RFC 2047 decoding of an unstructured header value, as UTF-8 (malloc'd). */
+char *owi_rfc2047_decode(const char *raw);
+
 /* Lower-case hex SHA-256 of data into hex (65 bytes). */
 void owi_sha256_hex(const void *data, size_t len, char hex[65]);
 
