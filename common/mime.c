@@ -958,6 +958,7 @@ walk(GMimeObject *obj, struct ctx *c, int depth, struct body *b,
 	if (!GMIME_IS_PART(obj))
 		return;		/* message/partial and the like: nothing to read */
 	repair_content_type(obj);
+	ct = g_mime_object_get_content_type(obj);	/* it may have changed */
 	if (is_body_text(obj)) {
 		if (body_mode) {
 			size_t size;
