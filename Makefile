@@ -10,7 +10,7 @@ DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 BUILD ?= build
 
-PKGS = gmime-3.0 json-c libcurl yaml-0.1 libpcre2-8 libutf8proc
+PKGS = gmime-3.0 json-c libcurl yaml-0.1 libpcre2-8 libutf8proc libcrypto
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lstemmer -lm
 

@@ -168,7 +168,7 @@ on_envelope(json_object *env, const char *file, long line, void *arg)
 		json_object_object_add(env, "classification", NULL);
 	} else
 		json_object_object_add(env, "classification", classify(r, env));
-	return owi_envelope_write(stdout, env, r->pretty) != 0;
+	return owi_write_envelope(env, r->pretty) != 0;
 }
 
 static const char *

@@ -132,7 +132,7 @@ on_mail(const struct owi_mail *m, void *arg)
 			owi_json_add_string(env, "id", mid);
 		json_object_object_add(env, "message", msg);
 	}
-	if (owi_envelope_write(stdout, env, r->pretty) != 0)
+	if (owi_write_envelope(env, r->pretty) != 0)
 		r->write_failed = 1;
 	json_object_put(env);
 	owi_progress(++r->mails, "mails");

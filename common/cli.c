@@ -14,6 +14,7 @@
 #include "envelope.h"
 
 const char *owi_progname = "owi";
+static int write_errno;		/* the first write error on stdout */
 static int progress_shown;
 static time_t progress_last;
 
@@ -100,16 +101,28 @@ owi_close_stdout(void)
 	int bad;
 
 	owi_progress_done();
-	bad = ferror(stdout);
-	if (fflush(stdout) != 0)
-		bad = 1;
-	if (fclose(stdout) != 0 || bad) {
-		if (errno == 0)
-			errno = EIO;
+	bad = ferror(stdout) || write_errno != 0;
+	errno = 0;
+	if (fflush(stdout) != 0 && write_errno == 0)
+		write_errno = errno, bad = 1;
+	if (fclose(stdout) != 0 && write_errno == 0)
+		write_errno = errno, bad = 1;
+	if (bad) {
+		errno = write_errno != 0 ? write_errno : EIO;
 		owi_warn("write error on standard output");
 		return EX_IOERR;
 	}
 	return 0;
+}
+
+int
+owi_write_envelope(json_object *env, int pretty)
+{
+	if (owi_envelope_write(stdout, env, pretty) == 0)
+		return 0;
+	if (write_errno == 0)
+		write_errno = errno != 0 ? errno : EIO;
+	return -1;
 }
 
 static int

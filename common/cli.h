@@ -40,6 +40,10 @@ typedef int (*owi_envelope_fn)(json_object *env, const char *file, long line,
     void *arg);
 int owi_each_envelope(int argc, char *argv[], owi_envelope_fn fn, void *arg);
 
+/* Writes env on stdout (envelope.h), remembering the first error for
+ * owi_close_stdout.  Returns 0 or -1. */
+int owi_write_envelope(json_object *env, int pretty);
+
 /* Flushes and closes stdout; a write error (EPIPE, ENOSPC) is reported.
  * Returns 0, or EX_IOERR. */
 int owi_close_stdout(void);

@@ -13,6 +13,8 @@
 #include "mailsrc.h"
 #include "maildir.h"
 
+#define SMALL_FILE (256 * 1024)
+
 int
 owi_read_fd(int fd, char **data, size_t *len)
 {
@@ -182,6 +184,8 @@ read_file(const char *path, owi_mail_fn fn, void *arg, struct owi_diag *d)
 	int fd, rc, bom = 0;
 	struct stat st;
 	void *map = NULL;
+	char *copy = NULL;
+	size_t len = 0;
 	struct owi_mail m;
 
 	if ((fd = open(path, O_RDONLY)) < 0) {
@@ -193,7 +197,15 @@ read_file(const char *path, owi_mail_fn fn, void *arg, struct owi_diag *d)
 		close(fd);
 		return -1;
 	}
-	if (st.st_size > 0) {
+	/* Most mails are small: one read costs less than a mapping. */
+	if (st.st_size > 0 && st.st_size <= SMALL_FILE) {
+		if (owi_read_fd(fd, &copy, &len) != 0) {
+			owi_diag_errno(d, path, errno, "cannot read '%s'",
+			    path);
+			close(fd);
+			return -1;
+		}
+	} else if (st.st_size > 0) {
 		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
 		    fd, 0);
 		if (map == MAP_FAILED) {
@@ -204,8 +216,8 @@ read_file(const char *path, owi_mail_fn fn, void *arg, struct owi_diag *d)
 		}
 	}
 	close(fd);
-	m.data = map != NULL ? map : "";
-	m.len = (size_t)st.st_size;
+	m.data = map != NULL ? map : copy != NULL ? copy : "";
+	m.len = map != NULL ? (size_t)st.st_size : len;
 	m.path = path;
 	m.offset = -1;
 	/* A byte order mark, left by an editor, is not part of the mail. */
@@ -221,6 +233,7 @@ read_file(const char *path, owi_mail_fn fn, void *arg, struct owi_diag *d)
 		rc = fn(&m, arg);
 	if (map != NULL)
 		munmap(map, (size_t)st.st_size);
+	free(copy);
 	return rc;
 }
 

@@ -17,7 +17,7 @@ echo(json_object *env, const char *file, long line, void *arg)
 	(void)file;
 	(void)line;
 
-	return owi_envelope_write(stdout, env, *pretty) != 0;
+	return owi_write_envelope(env, *pretty) != 0;
 }
 
 int
