@@ -26,13 +26,14 @@ struct run {
 	const char *model_path;
 	struct owi_featurizer *fz;
 	int *motive_of;		/* model label -> kept (1) or not in rules.d (0) */
+	int all;		/* report every motive, whatever its score */
 	int pretty;
 };
 
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: owi-classify [-k] [-m model] [-r rules] [--pretty] "
+	fprintf(fp, "usage: owi-classify [-ak] [-m model] [-r rules] [--pretty] "
 	    "[file ...]\n");
 }
 
@@ -43,6 +44,7 @@ help(void)
 	fputs("\n"
 	    "Reads envelopes and adds their \"classification\": motives with\n"
 	    "calibrated probabilities, spam, language, handover signals.\n\n"
+	    "  -a, --all          every motive, whatever its score\n"
 	    "  -m, --model FILE   the model (owi-train's)\n"
 	    "  -r, --rules DIR    the rules directory (motives, signals)\n"
 	    "  -k, --keep-going   without a usable model, pass envelopes on\n"
@@ -124,7 +126,8 @@ classify(struct run *r, json_object *env)
 		json_object *mo;
 
 		/* Only what rules.d knows: a model never invents a motive. */
-		if (!r->motive_of[rk[k].label] || rk[k].p < lab->report)
+		if (!r->motive_of[rk[k].label] || (rk[k].p < lab->report &&
+		    !r->all))
 			continue;
 		mo = json_object_new_object();
 		owi_json_add_string(mo, "id", lab->id);
@@ -191,6 +194,7 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "model", required_argument, NULL, 'm' },
 		{ "rules", required_argument, NULL, 'r' },
@@ -207,8 +211,9 @@ main(int argc, char *argv[])
 
 	setlocale(LC_ALL, "");
 	owi_cli_init(argv[0]);
-	while ((ch = getopt_long(argc, argv, "km:r:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "akm:r:", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'a': r.all = 1; break;
 		case 'k': keep_going = 1; break;
 		case 'm': r.model_path = optarg; break;
 		case 'r': rules = optarg; break;

@@ -101,7 +101,9 @@ check_invariants() {
 	done
 }
 
-@test "10 MB body of realistic mails is split within the time limit" {
+# The `timeout 60` of these tests only guards against a hang (a quadratic
+# regression would never end): speed is measured by make bench, not here.
+@test "a 10 MB body of realistic mails is split whole, nothing lost" {
 	local big="$BATS_TEST_TMPDIR/big.txt" i n
 	# Inline replies and negatives, no forward: every line is looked at.
 	for i in $(seq 400); do
