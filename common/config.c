@@ -179,6 +179,8 @@ add_pattern(struct loader *ld, struct owi_signal *s, yaml_node_t *v)
 		    (size_t)off, (const char *)msg);
 		return fail_at(ld, v, "%s", buf);
 	}
+	/* Compiled to machine code where PCRE2 can: signals run on every mail. */
+	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	np = realloc(s->patterns, (s->n + 1) * sizeof(*np));
 	if (np != NULL)
 		s->patterns = np;

@@ -17,7 +17,9 @@
 #include "envelope.h"
 #include "textfeat.h"
 
-#define MAX_TOKENS 4000		/* per field: enough to classify, bounded */
+#define MAX_TOKENS 2000		/* per field: enough to classify, bounded */
+#define LANG_TOKENS 300		/* words enough to tell the language */
+#define FOLD_MAX (32 * 1024)	/* bytes of a field read */
 #define MAX_TOKEN 64
 #define ATTACH_TEXT_MAX 4000	/* bytes of each attachment's text used */
 
@@ -45,9 +47,11 @@ static const char *const stopwords[NLANG] = {
 };
 
 /* SMS spelling and frequent shortcuts, after accents and case are gone. */
-static const struct {
+struct sms_entry {
 	const char *from, *to;
-} sms[] = {
+};
+
+static const struct sms_entry sms[] = {
 	{ "jai", "j ai" }, { "jpeux", "je peux" }, { "jsuis", "je suis" },
 	{ "chui", "je suis" }, { "jveux", "je veux" }, { "jvoudrais", "je voudrais" },
 	{ "tjr", "toujours" }, { "tjrs", "toujours" }, { "toujour", "toujours" },
@@ -163,16 +167,26 @@ feature(struct owi_featurizer *fz, struct owi_fvec *v, const char *ns,
 	fvec_add(v, h & fz->mask, val);
 }
 
-/* Case and accents away: "Commandé" -> "commande".  malloc'd. */
+/*
+ * Case and accents away: "Commandé" -> "commande".  Only the first
+ * FOLD_MAX bytes: what a customer writes fits, and a 5 MB spam costs no
+ * more than a long mail.  malloc'd.
+ */
 static char *
 fold(const char *text)
 {
 	utf8proc_uint8_t *out = NULL;
 	utf8proc_ssize_t n;
+	size_t len = strlen(text);
 
-	n = utf8proc_map((const utf8proc_uint8_t *)text, 0, &out,
-	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
-	    UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+	if (len > FOLD_MAX) {
+		len = FOLD_MAX;
+		while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+			len--;
+	}
+	n = utf8proc_map((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)len,
+	    &out, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK |
+	    UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
 	if (n < 0)
 		return strdup("");
 	return (char *)out;
@@ -217,18 +231,64 @@ tokenise(const char *s, struct tok *t, size_t max)
 	return n;
 }
 
-static int
-in_list(const char *list, const char *w, size_t len)
-{
-	char key[MAX_TOKEN + 3];
+struct stopword {
+	char w[16];
+	unsigned langs;		/* bit l: a frequent word of language l */
+};
 
-	if (len > MAX_TOKEN)
+static int
+cmp_stopword(const void *a, const void *b)
+{
+	return strcmp(((const struct stopword *)a)->w,
+	    ((const struct stopword *)b)->w);
+}
+
+/* The languages a word is frequent in, from a table sorted once. */
+static unsigned
+word_langs(const char *w, size_t len)
+{
+	static struct stopword table[512];
+	static size_t n;
+	static int ready;
+	struct stopword key, *hit;
+
+	if (!ready) {
+		for (int l = 0; l < NLANG; l++) {
+			const char *p = stopwords[l];
+
+			while (*p != '\0') {
+				size_t k = strcspn(p, " ");
+
+				if (k > 0 && k < sizeof(table[0].w) &&
+				    n < sizeof(table) / sizeof(table[0])) {
+					memcpy(table[n].w, p, k);
+					table[n].w[k] = '\0';
+					table[n].langs = 1u << l;
+					n++;
+				}
+				p += k;
+				p += *p == ' ';
+			}
+		}
+		qsort(table, n, sizeof(table[0]), cmp_stopword);
+		/* A word of several languages: one entry, all its bits. */
+		size_t m = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			if (m > 0 && strcmp(table[m - 1].w, table[i].w) == 0)
+				table[m - 1].langs |= table[i].langs;
+			else
+				table[m++] = table[i];
+		}
+		n = m;
+		ready = 1;
+	}
+	if (len == 0 || len >= sizeof(key.w))
 		return 0;
-	key[0] = ' ';
-	memcpy(key + 1, w, len);
-	key[len + 1] = ' ';
-	key[len + 2] = '\0';
-	return strstr(list, key) != NULL;
+	memcpy(key.w, w, len);
+	key.w[len] = '\0';
+	hit = bsearch(&key, table, n, sizeof(table[0]), cmp_stopword);
+	return hit != NULL ? hit->langs : 0;
 }
 
 static int
@@ -236,9 +296,12 @@ detect(const struct tok *t, size_t n)
 {
 	int score[NLANG] = { 0 }, best = -1, top = 0;
 
-	for (size_t i = 0; i < n; i++)
-		for (int l = 0; l < NLANG; l++)
-			score[l] += in_list(stopwords[l], t[i].s, t[i].len);
+	for (size_t i = 0; i < n && i < LANG_TOKENS; i++) {
+		unsigned langs = word_langs(t[i].s, t[i].len);
+
+		for (int l = 0; langs != 0 && l < NLANG; l++)
+			score[l] += (langs >> l) & 1;
+	}
 	for (int l = 0; l < NLANG; l++)
 		if (score[l] > top)
 			top = score[l], best = l;
@@ -309,6 +372,32 @@ word_form(struct owi_featurizer *fz, int lang, const char *w, size_t len,
 	return (size_t)n < size ? (size_t)n : size - 1;
 }
 
+static int
+cmp_sms(const void *a, const void *b)
+{
+	return strcmp(((const struct sms_entry *)a)->from,
+	    ((const struct sms_entry *)b)->from);
+}
+
+/* The expansion of an SMS word, or NULL: a sorted copy, searched. */
+static const char *
+sms_lookup(const char *w)
+{
+	static struct sms_entry sorted[sizeof(sms) / sizeof(sms[0])];
+	static int ready;
+	struct sms_entry key = { w, NULL }, *hit;
+
+	if (!ready) {
+		memcpy(sorted, sms, sizeof(sms));
+		qsort(sorted, sizeof(sms) / sizeof(sms[0]), sizeof(sms[0]),
+		    cmp_sms);
+		ready = 1;
+	}
+	hit = bsearch(&key, sorted, sizeof(sms) / sizeof(sms[0]),
+	    sizeof(sms[0]), cmp_sms);
+	return hit != NULL ? hit->to : NULL;
+}
+
 /* Expands SMS spelling in place: t grows, at most max. */
 static size_t
 expand_sms(struct tok *t, size_t n, size_t max)
@@ -319,13 +408,8 @@ expand_sms(struct tok *t, size_t n, size_t max)
 	if (tmp == NULL)
 		return n;
 	for (size_t i = 0; i < n && m < max; i++) {
-		const char *to = NULL;
+		const char *to = sms_lookup(t[i].s);
 
-		for (size_t k = 0; k < sizeof(sms) / sizeof(sms[0]); k++)
-			if (strcmp(t[i].s, sms[k].from) == 0) {
-				to = sms[k].to;
-				break;
-			}
 		if (to == NULL) {
 			tmp[m++] = t[i];
 			continue;
@@ -494,47 +578,59 @@ structure_features(struct owi_featurizer *fz, struct owi_fvec *v,
 		flag(fz, v, "exclamations");
 }
 
-static int
-cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Sort by id, merge duplicates (the largest value: presence, not counts),
- * and L2-normalise so that long mails do not outweigh short ones. */
+/*
+ * Sort by id (radix, 4 passes of 8 bits: qsort was a fifth of the time),
+ * merge duplicates keeping the largest value (presence, not counts), and
+ * L2-normalise so that long mails do not outweigh short ones.
+ */
 static void
 finish(struct owi_fvec *v)
 {
-	uint64_t *pk;
+	uint32_t *id2;
+	float *val2;
 	size_t m = 0;
 	double norm = 0;
 
-	if (v->n == 0 || (pk = malloc(v->n * sizeof(*pk))) == NULL)
+	if (v->n == 0)
 		return;
-	for (size_t i = 0; i < v->n; i++) {
-		uint32_t bits;
-
-		memcpy(&bits, &v->val[i], sizeof(bits));
-		pk[i] = (uint64_t)v->id[i] << 32 | bits;
+	id2 = malloc(v->n * sizeof(*id2));
+	val2 = malloc(v->n * sizeof(*val2));
+	if (id2 == NULL || val2 == NULL) {
+		free(id2);
+		free(val2);
+		return;
 	}
-	/* Positive floats sort as their bits: the largest of an id is last. */
-	qsort(pk, v->n, sizeof(*pk), cmp_u64);
-	for (size_t i = 0; i < v->n; i++) {
-		uint32_t id = (uint32_t)(pk[i] >> 32), bits = (uint32_t)pk[i];
-		float val;
+	for (int shift = 0; shift < 32; shift += 8) {
+		size_t count[257] = { 0 };
 
-		if (i + 1 < v->n && (uint32_t)(pk[i + 1] >> 32) == id)
+		for (size_t i = 0; i < v->n; i++)
+			count[((v->id[i] >> shift) & 0xff) + 1]++;
+		for (int k = 0; k < 256; k++)
+			count[k + 1] += count[k];
+		for (size_t i = 0; i < v->n; i++) {
+			size_t at = count[(v->id[i] >> shift) & 0xff]++;
+
+			id2[at] = v->id[i];
+			val2[at] = v->val[i];
+		}
+		memcpy(v->id, id2, v->n * sizeof(*id2));
+		memcpy(v->val, val2, v->n * sizeof(*val2));
+	}
+	free(id2);
+	free(val2);
+	for (size_t i = 0; i < v->n; i++) {
+		if (m > 0 && v->id[m - 1] == v->id[i]) {
+			if (v->val[i] > v->val[m - 1])
+				v->val[m - 1] = v->val[i];
 			continue;
-		memcpy(&val, &bits, sizeof(val));
-		v->id[m] = id;
-		v->val[m] = val;
-		norm += (double)val * val;
+		}
+		v->id[m] = v->id[i];
+		v->val[m] = v->val[i];
 		m++;
 	}
-	free(pk);
 	v->n = m;
+	for (size_t i = 0; i < m; i++)
+		norm += (double)v->val[i] * v->val[i];
 	if (norm > 0) {
 		float k = (float)(1.0 / sqrt(norm));
 
