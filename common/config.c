@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -232,6 +233,150 @@ load_signal(struct loader *ld, yaml_node_t *n)
 	return 0;
 }
 
+/* A list of strings; appended to what earlier files gave. */
+static int
+get_strings(struct loader *ld, yaml_node_t *v, const char *key,
+    struct owi_strings *out)
+{
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail_at(ld, v, "'%s' must be a list of strings", key);
+	for (yaml_node_item_t *it = v->data.sequence.items.start;
+	    it < v->data.sequence.items.top; it++) {
+		yaml_node_t *n = node(ld, *it);
+		const char *str = scalar(n);
+		char **nv;
+
+		if (str == NULL)
+			return fail_at(ld, n, "'%s' must be a list of strings", key);
+		if ((nv = realloc(out->v, (out->n + 1) * sizeof(*nv))) == NULL ||
+		    (nv[out->n] = strdup(str)) == NULL) {
+			if (nv != NULL)
+				out->v = nv;
+			return fail_at(ld, n, "out of memory%s", "");
+		}
+		out->v = nv;
+		out->n++;
+	}
+	return 0;
+}
+
+static int
+load_carrier(struct loader *ld, yaml_node_t *n)
+{
+	struct owi_carrier tmp = { 0 }, *nc;
+	struct owi_config *c = ld->c;
+	int rc = 0;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return fail_at(ld, n, "a carrier must be a mapping (id, name, words, url)%s", "");
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+	    rc == 0 && p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(ld, p->key), *v = node(ld, p->value);
+		const char *key = scalar(k);
+
+		if (key == NULL)
+			rc = fail_at(ld, k, "a key must be a string%s", "");
+		else if (strcmp(key, "id") == 0)
+			rc = get_string(ld, v, key, &tmp.id);
+		else if (strcmp(key, "name") == 0)
+			rc = get_string(ld, v, key, &tmp.name);
+		else if (strcmp(key, "url") == 0)
+			rc = get_string(ld, v, key, &tmp.url);
+		else if (strcmp(key, "words") == 0)
+			rc = get_strings(ld, v, key, &tmp.words);
+		else
+			rc = fail_at(ld, k, "unknown key '%s' in a carrier", key);
+	}
+	if (rc == 0 && (tmp.id == NULL || !valid_id(tmp.id)))
+		rc = fail_at(ld, n, "a carrier needs an id of lower case letters, digits and _%s", "");
+	if (rc == 0 && tmp.url != NULL && strstr(tmp.url, "{tracking}") == NULL)
+		rc = fail_at(ld, n, "carrier '%s': the url needs {tracking}", tmp.id);
+	if (rc == 0 && (nc = realloc(c->carriers, (c->n_carriers + 1) *
+	    sizeof(*nc))) != NULL) {
+		c->carriers = nc;
+		c->carriers[c->n_carriers++] = tmp;
+		return 0;
+	}
+	if (rc == 0)
+		rc = fail_at(ld, n, "out of memory%s", "");
+	free(tmp.id);
+	free(tmp.name);
+	free(tmp.url);
+	for (size_t i = 0; i < tmp.words.n; i++)
+		free(tmp.words.v[i]);
+	free(tmp.words.v);
+	return rc;
+}
+
+static int
+compile_product_patterns(struct loader *ld, yaml_node_t *v, size_t first)
+{
+	struct owi_entity_conf *e = &ld->c->ent;
+	void **nc = realloc(e->product_compiled,
+	    (e->product_patterns.n ? e->product_patterns.n : 1) * sizeof(*nc));
+
+	if (nc == NULL)
+		return fail_at(ld, v, "out of memory%s", "");
+	e->product_compiled = nc;
+	for (size_t i = first; i < e->product_patterns.n; i++) {
+		int err;
+		PCRE2_SIZE off;
+
+		nc[i] = pcre2_compile((PCRE2_SPTR)e->product_patterns.v[i],
+		    PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP |
+		    PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+		if (nc[i] == NULL) {
+			PCRE2_UCHAR msg[256];
+			char buf[400];
+
+			/* Keep the count right for owi_config_free. */
+			e->product_patterns.n = i;
+			pcre2_get_error_message(err, msg, sizeof(msg));
+			snprintf(buf, sizeof(buf), "invalid pattern at offset %zu: %s",
+			    (size_t)off, (const char *)msg);
+			return fail_at(ld, node(ld,
+			    v->data.sequence.items.start[i - first]), "%s", buf);
+		}
+		(void)pcre2_jit_compile(nc[i], PCRE2_JIT_COMPLETE);
+	}
+	return 0;
+}
+
+static int
+load_entities(struct loader *ld, yaml_node_t *n)
+{
+	struct owi_entity_conf *e = &ld->c->ent;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return fail_at(ld, n, "'entities' must be a mapping%s", "");
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+	    p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(ld, p->key), *v = node(ld, p->value);
+		const char *key = scalar(k);
+		int rc;
+
+		if (key == NULL)
+			return fail_at(ld, k, "a key must be a string%s", "");
+		if (strcmp(key, "order_words") == 0)
+			rc = get_strings(ld, v, key, &e->order_words);
+		else if (strcmp(key, "product_words") == 0)
+			rc = get_strings(ld, v, key, &e->product_words);
+		else if (strcmp(key, "not_references") == 0)
+			rc = get_strings(ld, v, key, &e->not_references);
+		else if (strcmp(key, "product_patterns") == 0) {
+			size_t first = e->product_patterns.n;
+
+			rc = get_strings(ld, v, key, &e->product_patterns);
+			if (rc == 0)
+				rc = compile_product_patterns(ld, v, first);
+		} else
+			rc = fail_at(ld, k, "unknown key '%s' in entities", key);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 load_list(struct loader *ld, yaml_node_t *v, const char *key,
     int (*one)(struct loader *, yaml_node_t *))
@@ -269,6 +414,10 @@ load_document(struct loader *ld)
 			rc = load_list(ld, v, key, load_signal);
 		else if (strcmp(key, "unsure_folder") == 0)
 			rc = get_string(ld, v, key, &ld->c->unsure_folder);
+		else if (strcmp(key, "carriers") == 0)
+			rc = load_list(ld, v, key, load_carrier);
+		else if (strcmp(key, "entities") == 0)
+			rc = load_entities(ld, v);
 		else
 			rc = fail_at(ld, k, "unknown section '%s'", key);
 		if (rc != 0)
@@ -366,6 +515,34 @@ owi_config_load(const char *dir, struct owi_config *c, struct owi_diag *d)
 	return rc;
 }
 
+static void
+strings_free(struct owi_strings *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+int
+owi_strings_has(const struct owi_strings *s, const char *w)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcasecmp(s->v[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+const struct owi_carrier *
+owi_config_carrier(const struct owi_config *c, const char *id)
+{
+	for (size_t i = 0; i < c->n_carriers; i++)
+		if (strcmp(c->carriers[i].id, id) == 0)
+			return &c->carriers[i];
+	return NULL;
+}
+
 void
 owi_config_free(struct owi_config *c)
 {
@@ -383,6 +560,20 @@ owi_config_free(struct owi_config *c)
 		free(c->signals[i].compiled);
 		free(c->signals[i].id);
 	}
+	for (size_t i = 0; i < c->n_carriers; i++) {
+		free(c->carriers[i].id);
+		free(c->carriers[i].name);
+		free(c->carriers[i].url);
+		strings_free(&c->carriers[i].words);
+	}
+	free(c->carriers);
+	strings_free(&c->ent.order_words);
+	strings_free(&c->ent.product_words);
+	strings_free(&c->ent.not_references);
+	for (size_t i = 0; i < c->ent.product_patterns.n; i++)
+		pcre2_code_free(c->ent.product_compiled[i]);
+	free(c->ent.product_compiled);
+	strings_free(&c->ent.product_patterns);
 	free(c->motives);
 	free(c->signals);
 	free(c->unsure_folder);

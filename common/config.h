@@ -23,6 +23,28 @@ struct owi_signal {
 	size_t n;
 };
 
+/* A list of strings from the YAML, in order. */
+struct owi_strings {
+	char **v;
+	size_t n;
+};
+
+struct owi_carrier {
+	char *id;		/* laposte, colissimo, ups, ... */
+	char *name;		/* for customers: "Colissimo" */
+	char *url;		/* tracking page, "{tracking}" replaced */
+	struct owi_strings words;	/* what names it in a mail, lower case */
+};
+
+/* What owi-extract needs to know about a shop's identifiers. */
+struct owi_entity_conf {
+	struct owi_strings order_words;		/* context of order numbers */
+	struct owi_strings product_words;	/* context of product refs */
+	struct owi_strings not_references;	/* 9-letter words never refs */
+	struct owi_strings product_patterns;	/* SKUs found without context */
+	void **product_compiled;		/* pcre2_code * */
+};
+
 struct owi_config {
 	char *dir;
 	char *unsure_folder;
@@ -30,7 +52,14 @@ struct owi_config {
 	size_t n_motives;
 	struct owi_signal *signals;
 	size_t n_signals;
+	struct owi_carrier *carriers;
+	size_t n_carriers;
+	struct owi_entity_conf ent;
 };
+
+const struct owi_carrier *owi_config_carrier(const struct owi_config *c,
+    const char *id);
+int owi_strings_has(const struct owi_strings *s, const char *w);
 
 /* Reads the .yaml files of dir.  Returns 0, or -1 with d at file:line:col. */
 int owi_config_load(const char *dir, struct owi_config *c, struct owi_diag *d);

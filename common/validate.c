@@ -91,10 +91,10 @@ sepwidth(const unsigned char *p, size_t n, unsigned flags, unsigned *kind)
 
 /*
  * Copies the letters and digits of s into buf (upper case, NUL-terminated)
- * and returns their count, dropping separators of the kinds in flags that
- * stand between two of them; blanks (always accepted) before and after
- * the whole are ignored too. Returns -1 on any other byte, a dash, dot or slash at
- * either end, or more than SQUEEZE_MAX characters.
+ * and returns their count. Blanks are dropped anywhere, the other
+ * separators in flags only between two characters. Returns -1 on any
+ * other byte, a dash, dot or slash at either end, or more than
+ * SQUEEZE_MAX characters.
  */
 static int
 squeeze(const char *s, size_t len, unsigned flags, char buf[SQUEEZE_MAX + 1])
@@ -320,9 +320,10 @@ owi_valid_s10(const char *s, size_t len, char *out, size_t size)
 
 /*
  * IBAN lengths and BBAN character classes from the SWIFT IBAN registry
- * for the SEPA countries (n digit, a upper-case letter, c either), as
- * runs "<count><class>". XK is Kosovo's code in the registry, outside ISO
- * 3166, so it must be listed to be accepted at all.
+ * for the SEPA countries, those admitted since 2024 (AL MD ME MK RS)
+ * included, as runs "<count><class>": n digit, a upper-case letter, c
+ * either. XK is Kosovo's code in the registry, outside ISO 3166, so it
+ * must be listed to be accepted at all.
  */
 static const struct iban_country {
 	char		 cc[3];
@@ -399,14 +400,19 @@ owi_valid_iban(const char *s, size_t len, char *out, size_t size)
 	n = (size_t)k;
 	if (!allupper(buf, 2) || !alldigits(buf + 2, 2))
 		return fail(out, size);
-	/* 98 - (mod 97) never gives 00, 01 or 99. */
+	/*
+	 * Check digits are 98 - (mod 97), 02 to 98; 00, 01 and 99 would pass
+	 * the mod 97 test wherever 97, 98 and 02 do.
+	 */
 	check = (buf[2] - '0') * 10 + (buf[3] - '0');
 	if (check < 2 || check > 98)
 		return fail(out, size);
 	for (i = 0; i < sizeof(iban_countries) / sizeof(iban_countries[0]);
 	    i++)
-		if (memcmp(iban_countries[i].cc, buf, 2) == 0)
+		if (memcmp(iban_countries[i].cc, buf, 2) == 0) {
 			ic = &iban_countries[i];
+			break;
+		}
 	if (ic != NULL) {
 		if (!bban_matches(ic->bban, buf + 4, n - 4))
 			return fail(out, size);
@@ -500,13 +506,18 @@ phone_put(const char *cc, const char *nsn, size_t n, char *out, size_t size)
 	char e164[1 + 15 + 1];
 	size_t i, ccn;
 
-	if (strcmp(cc, "33") == 0)
+	/*
+	 * 06 39 98 is not Mayotte: ARCEP keeps it, with 01 99 00 and the
+	 * like, for films and books, in the metropolitan plan.
+	 */
+	if (strcmp(cc, "33") == 0 && n >= 5 && memcmp(nsn, "63998", 5) != 0)
 		for (i = 0; i < sizeof(overseas) / sizeof(overseas[0]); i++)
 			if (memcmp(nsn, overseas[i].prefix, 3) == 0) {
 				cc = overseas[i].cc;
 				break;
 			}
 	ccn = strlen(cc);
+	/* E.164's limit; the table's lengths keep within it already. */
 	if (ccn + n > 15)
 		return fail(out, size);
 	e164[0] = '+';
@@ -528,9 +539,9 @@ owi_phone_e164(const char *s, size_t len, char *out, size_t size)
 
 	if (s == NULL)
 		return fail(out, size);
-	/* "+33", "(+33)": the plus comes first or right after a '('. */
 	while (i < len && (w = sepwidth(p + i, len - i, SEP_SPACE, &kind)) > 0)
 		i += w;
+	/* "+33", "(+33)": the plus comes first or right after a '('. */
 	if (i < len && p[i] == '+') {
 		plus = 1;
 		i++;
@@ -725,7 +736,8 @@ owi_tracking_carrier(const char *normalised, const char *hint)
 	if (s10_ok(b, n)) {
 		if (is(h, "colissimo") || is(h, "chronopost"))
 			return h;
-		if (memcmp(b + 11, "FR", 2) == 0 && (b[0] == 'X' || b[0] == 'E'))
+		if (memcmp(b + 11, "FR", 2) == 0 &&
+		    (b[0] == 'X' || b[0] == 'E'))
 			return "chronopost";
 		return "laposte";
 	}
