@@ -144,7 +144,7 @@ owi_extractor_new(const struct owi_config *cfg)
 	    "|\\d+)(?:[.,](\\d{1,2}))?\\s?(€|eur(?:os?)?(?![\\p{L}])|e(?![\\p{L}\\d])|"
 	    "£|\\$|usd(?![\\p{L}])|gbp(?![\\p{L}])|chf(?![\\p{L}])|francs?\\s+suisses?|"
 	    "dollars?(?![\\p{L}])|livres?(?:\\s+sterling)?(?![\\p{L}]))"
-	    "(?:\\s?(\\d{2})(?![\\d.,]))?";
+	    "(?:\\s?(\\d{2})(?!\\d|[.,]\\d))?";
 	flags[P_AMOUNT_AFTER] = PCRE2_CASELESS;
 	pats[P_AMOUNT_BEFORE] = "(€|£|\\$|(?<![\\p{L}])(?:EUR|GBP|USD|CHF))\\s?"
 	    "(\\d{1,3}(?:[ ,.]\\d{3})+|\\d+)(?:[.,](\\d{1,2}))?(?![\\d])";
@@ -320,7 +320,7 @@ has_word(const char *hay, const struct owi_strings *w)
 	return 0;
 }
 
-/* The carrier named within 80 bytes of [start, end), or NULL. */
+/* The carrier named nearest to [start, end), within 80 bytes, or NULL. */
 static const char *
 carrier_near(const struct scan *s, size_t start, size_t end)
 {
@@ -328,7 +328,8 @@ carrier_near(const struct scan *s, size_t start, size_t end)
 	size_t from = start > 80 ? start - 80 : 0;
 	size_t to = end + 80 < s->len ? end + 80 : s->len;
 	char win[200];
-	size_t k = 0;
+	size_t k = 0, best_dist = (size_t)-1;
+	const char *best = NULL;
 
 	for (size_t i = from; i < to && k + 1 < sizeof(win); i++)
 		win[k++] = (char)tolower((unsigned char)s->text[i]);
@@ -336,15 +337,25 @@ carrier_near(const struct scan *s, size_t start, size_t end)
 	for (size_t i = 0; i < c->n_carriers; i++)
 		for (size_t j = 0; j < c->carriers[i].words.n; j++) {
 			const char *w = c->carriers[i].words.v[j];
-			const char *p = strstr(win, w);
 			size_t wl = strlen(w);
 
-			/* A whole word: "ups" in "groups" is not UPS. */
-			if (p != NULL && (p == win || !isalpha((unsigned char)p[-1])) &&
-			    !isalpha((unsigned char)p[wl]))
-				return c->carriers[i].id;
+			for (const char *p = strstr(win, w); p != NULL;
+			    p = strstr(p + 1, w)) {
+				size_t at = from + (size_t)(p - win), dist;
+
+				/* A whole word: "ups" in "groups" is not UPS. */
+				if ((p > win && isalpha((unsigned char)p[-1])) ||
+				    isalpha((unsigned char)p[wl]))
+					continue;
+				dist = at + wl <= start ? start - (at + wl) :
+				    at >= end ? at - end : 0;
+				if (dist < best_dist) {
+					best_dist = dist;
+					best = c->carriers[i].id;
+				}
+			}
 		}
-	return NULL;
+	return best;
 }
 
 /* validate.c's carrier names ("mondialrelay") as rules.d's ids. */
@@ -651,6 +662,25 @@ order_context(const struct scan *s, size_t pos, size_t n, int with_ref)
 	    (strstr(ctx, "ref") || strstr(ctx, "réf") || strstr(ctx, "n°")));
 }
 
+/* An order word ends right before pos ("commande vbq rts mlw"). */
+static int
+order_word_before(const struct scan *s, size_t pos)
+{
+	const struct owi_strings *w = &s->x->cfg->ent.order_words;
+	size_t end = pos;
+
+	while (end > 0 && strchr(" \t:#°", s->text[end - 1]))
+		end--;
+	for (size_t i = 0; i < w->n; i++) {
+		size_t n = strlen(w->v[i]);
+
+		if (n <= end && strncasecmp(s->text + end - n, w->v[i], n) == 0 &&
+		    (end == n || !isalpha((unsigned char)s->text[end - n - 1])))
+			return 1;
+	}
+	return 0;
+}
+
 static int
 product_context(const struct scan *s, size_t pos, size_t n)
 {
@@ -769,8 +799,8 @@ on_ref333(struct scan *s, PCRE2_SIZE *ov, int n)
 			ref[k++] = (char)toupper((unsigned char)s->text[i]);
 		}
 	ref[k] = '\0';
-	/* ...but three words in a sentence are lower case without an order. */
-	if (lower && s->text[ov[3]] == ' ' && !order_context(s, ov[2], 16, 0))
+	/* ...but three lower-case words need an order word right before. */
+	if (lower && s->text[ov[3]] == ' ' && !order_word_before(s, ov[2]))
 		return;
 	add_reference(s, ref, ov[2], ov[7], upper, lower, 1);
 }
@@ -1013,7 +1043,9 @@ is_closing(const char *line)
 		"cordialement", "salutations", "regards", "merci", "thanks",
 		"thank", "bien à vous", "bien a vous", "envoy", "sent from",
 		"best", "cheers", "bonne", "grüß", "gruss", "saludos", "saluti",
-		"--", "sincèrement", "sincerely", "yours", NULL
+		"--", "sincèrement", "sincerely", "yours", "bonjour", "bonsoir",
+		"hello", "madame", "monsieur", "salut", "coucou", "dear",
+		"hola", "hallo", "ciao", "buongiorno", NULL
 	};
 	char low[128];
 	size_t k;
@@ -1106,8 +1138,10 @@ customer_name(struct owi_extractor *x, json_object *env, json_object *out)
 			if (name_form(buf, sname, sizeof(sname)) > 0)
 				have_sig = 1, ss = ov[2], se = ov[3],
 				    sfield = "new_text";
-		} else if (name_in_lines(new_text, sname, sizeof(sname), &ss,
-		    &se, 1))
+		} else if (strchr(new_text, '\n') != NULL &&
+		    name_in_lines(new_text, sname, sizeof(sname), &ss, &se, 1) &&
+		    ss > 0)
+			/* The last line, below what the customer wrote. */
 			have_sig = 1, sfield = "new_text";
 	}
 	if (!have_from && !have_sig)
@@ -1161,6 +1195,39 @@ scan_text(struct scan *s, const char *field, const char *text)
 	scan_field(s);
 }
 
+static int
+field_rank(json_object *e)
+{
+	const char *f = owi_envelope_get_string(e, "from");
+
+	for (int i = 0; f != NULL && fields[i] != NULL; i++)
+		if (strncmp(f, fields[i] + (strncmp(fields[i], "message.", 8) ?
+		    0 : 8), strlen(fields[i]) - (strncmp(fields[i], "message.",
+		    8) ? 0 : 8)) == 0)
+			return i;
+	return 99;
+}
+
+static int
+cmp_place(const void *a, const void *b)
+{
+	json_object *x = *(json_object *const *)a, *y = *(json_object *const *)b;
+	int rx = field_rank(x), ry = field_rank(y);
+	int64_t sx = json_object_get_int64(owi_envelope_get(x, "start"));
+	int64_t sy = json_object_get_int64(owi_envelope_get(y, "start"));
+
+	if (rx != ry)
+		return rx - ry;
+	return sx < sy ? -1 : sx > sy;
+}
+
+/* Values in the order of trust of their field, then of the text. */
+static void
+sort_by_place(json_object *list)
+{
+	json_object_array_sort(list, cmp_place);
+}
+
 json_object *
 owi_extract(struct owi_extractor *x, json_object *env)
 {
@@ -1195,6 +1262,8 @@ owi_extract(struct owi_extractor *x, json_object *env)
 		    fields[f]));
 	}
 	customer_name(x, env, out);
+	for (int i = 0; owi_entity_types[i] != NULL; i++)
+		sort_by_place(list_of(s, owi_entity_types[i]));
 	/* The dedup keys are internal. */
 	for (int i = 0; owi_entity_types[i] != NULL; i++) {
 		json_object *l = list_of(s, owi_entity_types[i]);
