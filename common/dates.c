@@ -67,6 +67,7 @@ static const char *const about_name[] = {
 #define F_ACC		0x020000 /* a keyword only with its accent */
 #define F_THEPREP	0x040000 /* may precede "the 3rd" */
 #define F_ART		0x080000 /* "a week ago" */
+#define F_NOTWD		0x100000 /* "Black Friday", "Mardi gras" */
 
 struct kw {
 	const char	*w;
@@ -126,6 +127,7 @@ static const struct kw kws[] = {
 	E("avril", .month = 4),
 	E("before", .code = K_BEFORE, .f = F_CUE | F_DFUT | F_THEPREP),
 	E("bien", .f = F_QUAL),
+	E("black", .f = F_NOTWD),
 	E("bonjour", .f = F_FR),
 	E("bought", ORD),
 	E("business", .f = F_WORK),
@@ -137,6 +139,7 @@ static const struct kw kws[] = {
 	E("cl", .f = F_UNITX), E("cm", .f = F_UNITX),
 	E("commande", ORD, .f = F_FR), E("commandee", ORD),
 	E("commandees", ORD), E("commandes", ORD),
+	E("cyber", .f = F_NOTWD),
 	E("d", .code = K_D),
 	E("dans", .code = K_DANS, .f = F_FR),
 	E("date", .f = F_CUE), E("dated", .f = F_CUE), E("datee", .f = F_CUE),
@@ -201,6 +204,7 @@ static const struct kw kws[] = {
 	E("friday", .wd = 6),
 	E("from", .f = F_CUE | F_THEPREP | F_THEOK),
 	E("gb", .f = F_UNITX), E("go", .f = F_UNITX),
+	E("gras", .f = F_NOTWD),
 	E("had", .f = F_PAST | F_EN), E("has", .f = F_PAST | F_EN),
 	E("have", .f = F_PAST | F_EN),
 	E("hello", .f = F_EN), E("hi", .f = F_EN),
@@ -338,7 +342,8 @@ static const struct kw kws[] = {
 	E("seront", .f = F_SFUT),
 	E("seven", .num = 7), E("seventeen", .num = 17),
 	E("shall", .f = F_SFUT),
-	E("shipment", SHIP), E("shipped", SHIP),
+	E("ship", SHIP), E("shipment", SHIP), E("shipped", SHIP),
+	E("shipping", SHIP),
 	E("should", EXP, .f = F_SFUT),
 	E("since", .f = F_CUE | F_THEPREP),
 	E("six", .num = 6), E("sixteen", .num = 16),
@@ -939,8 +944,7 @@ cue(struct scan *s, long i)
 	long j = i - 1;
 
 	p = tk(s, j);
-	if (p->type == T_PUNCT && (p->ch == ':' || p->ch == ',' ||
-	    p->ch == '('))
+	if (p->type == T_PUNCT && (p->ch == ':' || p->ch == '('))
 		p = tk(s, --j);
 	if (p->type != T_WORD || p->kw == NULL)
 		return 0;
@@ -1511,8 +1515,11 @@ m_weekday(struct scan *s, long i, struct cand *c)
 	if (w->f & F_ABBR)
 		return 0;
 	x = kwat(s, i - 1);
-	if (x != NULL && (x->f & F_HABIT))
+	if (x != NULL && (x->f & (F_HABIT | F_NOTWD)))
 		return 0;	/* "le lundi", "tous les lundis" */
+	if ((x = kwat(s, i + 1)) != NULL && (x->f & F_NOTWD))
+		return 0;
+	x = kwat(s, i - 1);
 	/* Opening hours: "du lundi au vendredi", "Monday-Friday". */
 	if (((x != NULL && (x->f & F_WRANGE)) || ispunct_at(s, i - 1, '-')) &&
 	    (x = kwat(s, i - 2)) != NULL && x->wd)

@@ -1035,6 +1035,23 @@ is_shop_name(const char *name)
 	return 0;
 }
 
+/* "Colissimo", "UPS France": a carrier writes, not a customer. */
+static int
+is_carrier_name(const struct owi_extractor *x, const char *name)
+{
+	for (size_t i = 0; i < x->cfg->n_carriers; i++) {
+		const struct owi_carrier *c = &x->cfg->carriers[i];
+
+		if (c->name != NULL && strcasestr(name, c->name) != NULL)
+			return 1;
+		for (size_t j = 0; j < c->words.n; j++)
+			if (strcasestr(name, c->words.v[j]) != NULL &&
+			    strlen(c->words.v[j]) >= 3)
+				return 1;
+	}
+	return 0;
+}
+
 /* A closing or device line of a signature, not a name. */
 static int
 is_closing(const char *line)
@@ -1121,8 +1138,8 @@ customer_name(struct owi_extractor *x, json_object *env, json_object *out)
 	struct scan s = { .x = x, .out = out };
 	int have_from = 0, have_sig = 0;
 
-	if (from != NULL && !is_shop_name(from) && strchr(from, '@') == NULL &&
-	    name_form(from, fname, sizeof(fname)) > 0)
+	if (from != NULL && !is_shop_name(from) && !is_carrier_name(x, from) &&
+	    strchr(from, '@') == NULL && name_form(from, fname, sizeof(fname)) > 0)
 		have_from = 1;
 	if (sig != NULL && name_in_lines(sig, sname, sizeof(sname), &ss, &se, 0))
 		have_sig = 1;
