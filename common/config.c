@@ -329,7 +329,9 @@ compile_product_patterns(struct loader *ld, yaml_node_t *v, size_t first)
 			PCRE2_UCHAR msg[256];
 			char buf[400];
 
-			/* Keep the count right for owi_config_free. */
+			/* Only compiled patterns stay: owi_config_free's count. */
+			for (size_t k = i; k < e->product_patterns.n; k++)
+				free(e->product_patterns.v[k]);
 			e->product_patterns.n = i;
 			pcre2_get_error_message(err, msg, sizeof(msg));
 			snprintf(buf, sizeof(buf), "invalid pattern at offset %zu: %s",

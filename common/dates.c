@@ -5,9 +5,9 @@
  * One forward pass.  A lexer cuts the text into words (folded to
  * lower-case ASCII, accents dropped, looked up once in a sorted keyword
  * table), numbers and single punctuation marks, into a ring of the last
- * RING tokens.  At each token a few matchers look at most LOOKAHEAD tokens
- * ahead and a bounded number behind; nothing is ever rescanned beyond
- * that, and nothing is allocated, so time is linear in the text and
+ * RING tokens.  At each token a few matchers look a bounded number of
+ * tokens ahead and behind; nothing is ever rescanned beyond that, and
+ * nothing is allocated, so time is linear in the text and
  * memory constant.  Only the guess of the text's language, needed for a
  * month-first reading, lexes the text a second time, once.
  */
@@ -18,11 +18,14 @@
 
 #include "dates.h"
 
-#define RING		128	/* tokens kept: lookahead + lookbehind */
-#define LOOKAHEAD	24	/* tokens a matcher may look ahead */
+/*
+ * Tokens kept.  A matcher looks at most some 16 tokens ahead of where it
+ * starts, the context at most BACK + 6 behind it: both fit.
+ */
+#define RING		128
 #define BACK		48	/* bytes of context before a date */
 #define WMAX		16	/* longest keyword, plus one */
-#define HORIZON		200	/* days an expected day may lie ahead */
+#define HORIZON		200	/* days ahead an expected day may lie */
 #define MAXCOUNT	999	/* "il y a 999 jours" at most */
 #define MINYEAR		1900	/* years a text may write in full */
 #define MAXYEAR		2199
@@ -49,10 +52,10 @@ static const char *const about_name[] = {
 
 #define F_CUE		0x000001 /* introduces a date: "le", "du", "on" */
 #define F_SFUT		0x000002 /* future: "sera", "will" */
-#define F_WFUT		0x000004 /* future unless after a past auxiliary */
-#define F_PAST		0x000008 /* past auxiliary: "ai", "été", "was" */
-#define F_DFUT		0x000010 /* future right before a date: "by" */
-#define F_UNITX		0x000020 /* a unit: the number before is no date */
+#define F_WFUT		0x000004 /* future, unless after "était", "was" */
+#define F_PAST		0x000008 /* past auxiliary: "ai", "was" */
+#define F_DFUT		0x000010 /* future just before a date: "by" */
+#define F_UNITX		0x000020 /* a unit: the number is no date */
 #define F_WORK		0x000040 /* "ouvrés", "business" */
 #define F_THEOK		0x000080 /* may follow "on the 3rd" */
 #define F_FR		0x000100 /* frequent French word */
@@ -62,7 +65,7 @@ static const char *const about_name[] = {
 #define F_HABIT		0x001000 /* "le lundi": every Monday */
 #define F_QUAL		0x002000 /* "il y a environ 3 jours" */
 #define F_ABBR		0x004000 /* abbreviation: may take a full stop */
-#define F_SING		0x008000 /* singular unit: "la semaine dernière" */
+#define F_SING		0x008000 /* singular: "la semaine dernière" */
 #define F_CAPS		0x010000 /* a month only capitalised: "May" */
 #define F_ACC		0x020000 /* a keyword only with its accent */
 #define F_THEPREP	0x040000 /* may precede "the 3rd" */
@@ -402,16 +405,16 @@ static const struct kw kws[] = {
 
 struct tok {
 	size_t		 start, end;
-	const struct kw	*kw;		/* words only, NULL when none */
+	const struct kw	*kw;		/* words: keyword or NULL */
 	int		 type;
-	unsigned	 ch;		/* punctuation: ASCII or code point */
-	int		 v;		/* numbers: value, -1 past 9 digits */
-	unsigned char	 nd;		/* numbers: digits, at most 255 */
-	unsigned char	 lead0;		/* numbers: written with a zero first */
-	unsigned char	 nl;		/* newlines in the blank before, <= 3 */
-	unsigned char	 cap;		/* words: first letter upper-case */
-	unsigned char	 acc;		/* words: some letter was not ASCII */
-	char		 w[WMAX];	/* words: folded, "" when longer */
+	unsigned	 ch;		/* punctuation: its code point */
+	int		 v;		/* numbers: value, or -1 */
+	unsigned char	 nd;		/* numbers: digits, <= 255 */
+	unsigned char	 lead0;		/* numbers: a leading zero */
+	unsigned char	 nl;		/* newlines before, <= 3 */
+	unsigned char	 cap;		/* words: capitalised */
+	unsigned char	 acc;		/* words: had a non-ASCII letter */
+	char		 w[WMAX];	/* words: folded, or "" */
 };
 
 struct lexer {
@@ -500,7 +503,9 @@ leap(long y)
 static int
 mdays(long y, int m)
 {
-	static const int n[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int n[] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
 
 	return m == 2 && leap(y) ? 29 : n[m - 1];
 }
@@ -537,7 +542,7 @@ kwcmp(const void *key, const void *elt)
 {
 	const char *a = key, *b = ((const struct kw *)elt)->w;
 
-	if (a[0] != b[0])		/* most steps end here, without a call */
+	if (a[0] != b[0])	/* most steps end here, without a call */
 		return (unsigned char)a[0] - (unsigned char)b[0];
 	return strcmp(a, b);
 }
@@ -651,7 +656,7 @@ fold(unsigned c, char buf[2])
 	if (c == 0x152 || c == 0x153)
 		return "oe";
 	if (c >= 0x300 && c <= 0x36f)
-		return "";		/* combining accents of decomposed text */
+		return "";	/* combining accents of decomposed text */
 	return "?";
 }
 

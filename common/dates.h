@@ -47,8 +47,9 @@
  * "livré 3.11", "on 10/10".  Nor is one followed by a unit ("3/4 ans",
  * "5/5 étoiles", "3.11 €").  A weekday alone is not a date when it is
  * habitual or part of a range ("le lundi", "tous les lundis", "du lundi
- * au vendredi", "Monday to Friday"); weekday abbreviations ("lun.",
- * "Tue") count only in front of a date.
+ * au vendredi", "Monday to Friday") or a name ("Black Friday", "Cyber
+ * Monday", "Mardi gras"); weekday abbreviations ("lun.", "Tue") count
+ * only in front of a date.
  *
  * Context is the clause before the date: at most 48 bytes back, not
  * across a sentence end (". ", "! ", "? ", "; ") nor a blank line.
@@ -87,18 +88,24 @@
  *             placed, paid, payment, purchased, bought
  *   delivered livré, reçu, arrivé (with its accent), réceptionné,
  *             delivered, received, arrived
- *   shipped   expédié, expédition, envoyé, envoi, parti, shipped,
- *             dispatched, sent, shipment, posted
+ *   shipped   expédié, expédition, envoyé, envoi, parti, shipped, ship,
+ *             shipping, dispatched, sent, shipment, posted
  *   expected  prévu, attendu, devrait, devait, estimé, arrivera,
  *             recevrez, expected, estimated, scheduled, due, should, ETA
  *   other     none of these
  * "livraison" and "delivery" are "delivered" for a day on or before the
- * mail's day, "expected" after it; a "delivered" day after the mail's day
- * ("sera livré le 5") is "expected".
+ * mail's day, "expected" after it or in a future context; so is a
+ * "delivered" day ("sera livré le 5" is "expected").
  *
  * relative is 1 when the day itself comes from the mail's date (words
  * like "hier", offsets, weekdays alone, "the 3rd"), 0 when the text
  * names the day and month, even without a year.
+ *
+ * Known gaps: a French day alone ("le 3", "mardi 4") is not a date; a
+ * future meant only by the present tense ("je pars le 15 novembre") is
+ * resolved into the past; an English text's "11/05/2025" is 11 May; a
+ * comma does not end the context, so in "commandé le 3 novembre, rien
+ * depuis le 5 novembre" both days are "ordered".
  */
 #ifndef OWI_DATES_H
 #define OWI_DATES_H
@@ -116,7 +123,7 @@ struct owi_date_hit {
 	int	 year, month, day;	/* the resolved calendar day */
 	const char *about;		/* "ordered", "delivered", "shipped",
 					 * "expected" or "other" (static) */
-	int	 relative;		/* resolved from a relative expression */
+	int	 relative;		/* from a relative expression */
 };
 
 /*
