@@ -174,18 +174,11 @@ on_envelope(json_object *env, const char *file, long line, void *arg)
 	return owi_write_envelope(env, r->pretty) != 0;
 }
 
+/* The shop's own model when it has one, else the shipped one. */
 static const char *
 default_model(char *buf, size_t size)
 {
-	const char *x = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-
-	if (x != NULL && *x != '\0')
-		snprintf(buf, size, "%s/owi/model.owim", x);
-	else if (home != NULL)
-		snprintf(buf, size, "%s/.local/share/owi/model.owim", home);
-	else
-		buf[0] = '\0';
-	if (buf[0] != '\0' && access(buf, R_OK) == 0)
+	if (access(owi_user_data("model.owim", buf, size), R_OK) == 0)
 		return buf;
 	return OWI_DATA_DIR "/model.owim";
 }
@@ -205,7 +198,7 @@ main(int argc, char *argv[])
 	};
 	struct run r = { .pretty = 0 };
 	const char *rules = OWI_RULES_DIR;
-	char buf[4096], msg[1024];
+	char buf[4096];
 	struct owi_diag d;
 	int ch, keep_going = 0, status;
 
@@ -228,12 +221,9 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
+	if ((status = owi_load_rules(rules, &r.cfg)) != 0)
+		return status;
 	owi_diag_clear(&d);
-	if (owi_config_load(rules, &r.cfg, &d) != 0) {
-		owi_diag_format(&d, msg, sizeof(msg));
-		owi_warnx("%s", msg);
-		return EX_CONFIG;
-	}
 	if (r.model_path == NULL)
 		r.model_path = default_model(buf, sizeof(buf));
 	if (owi_model_load(r.model_path, &r.model, &d) != 0) {

@@ -249,8 +249,6 @@ main(int argc, char *argv[])
 	};
 	struct run r = { .pretty = 0 };
 	const char *rules = OWI_RULES_DIR, *eval = NULL;
-	char msg[1024];
-	struct owi_diag d;
 	int ch, json = 0, status;
 
 	setlocale(LC_ALL, "");
@@ -275,12 +273,8 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return EX_USAGE;
 	}
-	owi_diag_clear(&d);
-	if (owi_config_load(rules, &r.cfg, &d) != 0) {
-		owi_diag_format(&d, msg, sizeof(msg));
-		owi_warnx("%s", msg);
-		return EX_CONFIG;
-	}
+	if ((status = owi_load_rules(rules, &r.cfg)) != 0)
+		return status;
 	if ((r.x = owi_extractor_new(&r.cfg)) == NULL) {
 		owi_warnx("cannot compile the patterns of %s", rules);
 		owi_config_free(&r.cfg);

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <glib.h>
+
 #include "cli.h"
 #include "config.h"
 #include "envelope.h"
@@ -445,19 +447,6 @@ train_test(struct run *r, struct run *t, const struct owi_learn_opts *o,
 	return 0;
 }
 
-static const char *
-default_model(char *buf, size_t size)
-{
-	const char *x = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-
-	if (x != NULL && *x != '\0')
-		snprintf(buf, size, "%s/owi/model.owim", x);
-	else
-		snprintf(buf, size, "%s/.local/share/owi/model.owim",
-		    home ? home : ".");
-	return buf;
-}
-
 static void
 run_free(struct run *r)
 {
@@ -543,12 +532,9 @@ main(int argc, char *argv[])
 		owi_warnx("-e and -t are two ways to evaluate: choose one");
 		return EX_USAGE;
 	}
+	if ((status = owi_load_rules(rules, &r.cfg)) != 0)
+		return status;
 	owi_diag_clear(&d);
-	if (owi_config_load(rules, &r.cfg, &d) != 0) {
-		owi_diag_format(&d, buf, sizeof(buf));
-		owi_warnx("%s", buf);
-		return EX_CONFIG;
-	}
 	r.fz = owi_featurizer_new(o.dim_bits);
 	owi_mime_init();
 	if (maildir != NULL)
@@ -592,8 +578,15 @@ main(int argc, char *argv[])
 	} else if (status == 0) {
 		struct owi_learned m;
 
-		if (out == NULL)
-			out = default_model(buf, sizeof(buf));
+		if (out == NULL) {
+			char *dir;
+
+			/* The shop's data directory may not exist yet. */
+			out = owi_user_data("model.owim", buf, sizeof(buf));
+			dir = g_path_get_dirname(out);
+			g_mkdir_with_parents(dir, 0700);
+			g_free(dir);
+		}
 		if (owi_learn(r.ex, r.n, r.lab.n, (const char *const *)r.lab.id,
 		    &o, &m) != 0) {
 			owi_warnx("out of memory");

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <signal.h>
 
 #include "cli.h"
+#include "config.h"
 #include "envelope.h"
 
 const char *owi_progname = "owi";
@@ -181,4 +183,31 @@ owi_each_envelope(int argc, char *argv[], owi_envelope_fn fn, void *arg)
 	if (rc != 0)
 		return rc;
 	return missing ? EX_NOINPUT : bad ? EX_DATAERR : 0;
+}
+
+int
+owi_load_rules(const char *dir, struct owi_config *cfg)
+{
+	struct owi_diag d;
+	char msg[1024];
+
+	owi_diag_clear(&d);
+	if (owi_config_load(dir, cfg, &d) == 0)
+		return 0;
+	owi_diag_format(&d, msg, sizeof(msg));
+	owi_warnx("%s", msg);
+	return EX_CONFIG;
+}
+
+const char *
+owi_user_data(const char *name, char *buf, size_t size)
+{
+	const char *x = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+
+	if (x != NULL && *x != '\0')
+		snprintf(buf, size, "%s/owi/%s", x, name);
+	else
+		snprintf(buf, size, "%s/.local/share/owi/%s", home ? home : ".",
+		    name);
+	return buf;
 }

@@ -44,6 +44,14 @@ int owi_each_envelope(int argc, char *argv[], owi_envelope_fn fn, void *arg);
  * owi_close_stdout.  Returns 0 or -1. */
 int owi_write_envelope(json_object *env, int pretty);
 
+struct owi_config;
+/* Loads the rules directory; on error says so (file:line:col) and
+ * returns EX_CONFIG, else 0. */
+int owi_load_rules(const char *dir, struct owi_config *cfg);
+
+/* $XDG_DATA_HOME/owi/NAME (or ~/.local/share/owi/NAME) into buf. */
+const char *owi_user_data(const char *name, char *buf, size_t size);
+
 /* Flushes and closes stdout; a write error (EPIPE, ENOSPC) is reported.
  * Returns 0, or EX_IOERR. */
 int owi_close_stdout(void);

@@ -1013,6 +1013,22 @@ name_form(const char *in, char *out, size_t size)
 	return (int)words;
 }
 
+/* Whether s, in lower case (ASCII), holds one of words. */
+static int
+contains_any(const char *s, const char *const *words)
+{
+	char low[128];
+	size_t k;
+
+	for (k = 0; s[k] != '\0' && k + 1 < sizeof(low); k++)
+		low[k] = (char)tolower((unsigned char)s[k]);
+	low[k] = '\0';
+	for (int i = 0; words[i] != NULL; i++)
+		if (strstr(low, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 static int
 is_shop_name(const char *name)
 {
@@ -1023,16 +1039,7 @@ is_shop_name(const char *name)
 		"mail", "admin", "client", "customer", "ventes", "sales",
 		"notification", "newsletter", "form", "formulaire", NULL
 	};
-	char low[128];
-	size_t k;
-
-	for (k = 0; name[k] != '\0' && k + 1 < sizeof(low); k++)
-		low[k] = (char)tolower((unsigned char)name[k]);
-	low[k] = '\0';
-	for (int i = 0; words[i] != NULL; i++)
-		if (strstr(low, words[i]) != NULL)
-			return 1;
-	return 0;
+	return contains_any(name, words);
 }
 
 /* "Colissimo", "UPS France": a carrier writes, not a customer. */
@@ -1064,16 +1071,7 @@ is_closing(const char *line)
 		"hello", "madame", "monsieur", "salut", "coucou", "dear",
 		"hola", "hallo", "ciao", "buongiorno", NULL
 	};
-	char low[128];
-	size_t k;
-
-	for (k = 0; line[k] != '\0' && k + 1 < sizeof(low); k++)
-		low[k] = (char)tolower((unsigned char)line[k]);
-	low[k] = '\0';
-	for (int i = 0; words[i] != NULL; i++)
-		if (strstr(low, words[i]) != NULL)
-			return 1;
-	return 0;
+	return contains_any(line, words);
 }
 
 /* The first line of text that looks like a person's name. */

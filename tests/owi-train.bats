@@ -192,3 +192,13 @@ PY
 	synopsis=$(mandoc -Tascii "$BATS_TEST_DIRNAME/../man/owi-train.1" | col -bx | sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \n' '  ' | sed 's/^ //; s/ $//')
 	assert_equal "$usage" "$synopsis"
 }
+
+@test "without -o the model goes to the shop's data directory, created if needed" {
+	run --separate-stderr owi-train -r "$RULES" "$SMALL"
+	assert_success
+	[ -f "$XDG_DATA_HOME/owi/model.owim" ]
+	# ...and owi-classify uses it by default.
+	run owi-classify -r "$RULES" <<<'{"owi":1,"id":"a","message":{"subject":"","new_text":"annulez ma commande"}}'
+	assert_success
+	assert_output --partial "\"model\":\"$XDG_DATA_HOME/owi/model.owim\""
+}
