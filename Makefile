@@ -35,7 +35,7 @@ MAN7 = $(wildcard man/*.7)
 SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
-.PHONY: all check check-asan test bench demo deps install uninstall clean lint-man
+.PHONY: all check check-asan test bench demo deps install uninstall clean lint-man fuzz
 
 all: $(PROGS:%=$(BUILD)/%) $(BUILD)/model.owim
 
@@ -88,6 +88,16 @@ demo: deps
 	$(MAKE) all
 	BUILD=$(abspath $(BUILD)) examples/demo
 
+# libFuzzer entry points (clang): the MIME parser, the JSON Lines reader,
+# the rules loader.  Run e.g. build-fuzz/fuzz-mime -max_total_time=60.
+FUZZ = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/*.c))
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libowi.a
+	$(MAKE) BUILD=build-fuzz CC=clang $(FUZZ)
+
+build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c build-fuzz/libowi.a
+	clang $(ALL_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< build-fuzz/libowi.a $(LIBS)
+
 lint-man:
 	mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN7)
 
@@ -111,4 +121,4 @@ uninstall:
 	rm -f $(MAN7:man/%=$(DESTDIR)$(MANDIR)/man7/%)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

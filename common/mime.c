@@ -116,8 +116,10 @@ report_warnings(struct ctx *c)
 		/* The item is mail data: it may be any bytes. */
 		item = owi_utf8_repair(c->first_item[i],
 		    strlen(c->first_item[i]));
-		snprintf(where, sizeof(where), c->first_offset[i] >= 0 ?
-		    " at byte %lld" : "", (long long)c->first_offset[i]);
+		where[0] = '\0';
+		if (c->first_offset[i] >= 0)
+			snprintf(where, sizeof(where), " at byte %lld",
+			    (long long)c->first_offset[i]);
 		owi_envelope_error(c->env, STAGE, gmime_codes[i].code,
 		    "%s%s%s%s%s%s", gmime_codes[i].what,
 		    item != NULL && *item ? " '" : "", item ? item : "",

@@ -116,9 +116,13 @@ owi_utf8_valid(const char *s, size_t len)
 char *
 owi_utf8_repair(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p;
 	struct buf b = { 0 };
 	size_t i = 0, start = 0, n;
+
+	if (s == NULL)		/* nothing there: an empty string */
+		s = "", len = 0;
+	p = (const unsigned char *)s;
 
 	buf_grow(&b, len);
 	while (i < len) {

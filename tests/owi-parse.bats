@@ -324,3 +324,37 @@ for p in m.walk():
 	assert_equal "${#lines[@]}" 1
 	assert_equal "$(jget "$out" 'm["message"]["from"]["address"]')" "jdoe@example.org"
 }
+
+@test "hostile input (tests/fixtures/broken): one envelope each, valid UTF-8, nothing on stderr" {
+	for f in "$FIXTURES"/broken/*.eml; do
+		run --separate-stderr owi-parse "$f"
+		assert_success
+		[ -z "$stderr" ] || fail "$(basename "$f"): $stderr"
+		printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/b"
+		run python3 -c '
+import json, sys
+lines = open(sys.argv[1], "rb").read().decode("utf-8").splitlines()
+assert len(lines) == 1, len(lines)
+e = json.loads(lines[0])
+assert e["owi"] == 1 and e["source"]["size"] > 0
+' "$BATS_TEST_TMPDIR/b"
+		[ "$status" -eq 0 ] || fail "$(basename "$f"): $output"
+	done
+}
+
+@test "hostile input: a 20 MB line and 200,000 parts are cut with their codes, not fatal" {
+	python3 -c '
+import sys
+sys.stdout.write("Subject: huge\n\n" + "x" * 20000000 + "\n")' >"$BATS_TEST_TMPDIR/huge.eml"
+	parse "$BATS_TEST_TMPDIR/huge.eml"
+	assert_equal "$(jget "$out" '[e["code"] for e in m["errors"]]')" '["text-truncated"]'
+	python3 -c '
+import sys
+w = sys.stdout.write
+w("Subject: parts\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n")
+for i in range(200000):
+    w("--b\nContent-Type: text/plain\n\n%d\n" % i)
+w("--b--\n")' >"$BATS_TEST_TMPDIR/parts.eml"
+	parse "$BATS_TEST_TMPDIR/parts.eml"
+	assert_equal "$(jget "$out" '[e["code"] for e in m["errors"]]')" '["too-many-parts"]'
+}
