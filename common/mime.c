@@ -129,19 +129,34 @@ report_warnings(struct ctx *c)
 	}
 }
 
+/*
+ * A JSON string of s[0..len) as valid UTF-8: most header text is ASCII
+ * and goes in as it is; the rest is repaired (a copy less per string).
+ */
+static json_object *
+utf8_string(const char *s, size_t len)
+{
+	json_object *j;
+	char *clean;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80 || s[i] == '\0')
+			break;
+	if (i == len)
+		return json_object_new_string_len(s, (int)len);
+	clean = owi_utf8_repair(s, len);
+	j = json_object_new_string(clean != NULL ? clean : "");
+	free(clean);
+	return j;
+}
+
 /* Adds a header-ish string as valid UTF-8, or null. */
 static void
 add_utf8(json_object *obj, const char *key, const char *s)
 {
-	char *clean;
-
-	if (s == NULL) {
-		json_object_object_add(obj, key, NULL);
-		return;
-	}
-	clean = owi_utf8_repair(s, strlen(s));
-	owi_json_add_string(obj, key, clean);
-	free(clean);
+	json_object_object_add(obj, key, s != NULL ? utf8_string(s, strlen(s)) :
+	    NULL);
 }
 
 static int
@@ -306,7 +321,8 @@ header_pair(GMimeHeader *h)
 	json_object *pair = json_object_new_array();
 	const char *name = g_mime_header_get_name(h);
 	const char *value = g_mime_header_get_raw_value(h);
-	char *v, *own = NULL;
+	char *own = NULL;
+	size_t len;
 
 	/*
 	 * The raw value, unfolded and decoded by owi: GMime's lazy decoding
@@ -316,14 +332,19 @@ header_pair(GMimeHeader *h)
 	if (value != NULL && needs_decoding(value))
 		value = own = owi_rfc2047_decode(value);
 
-	v = owi_utf8_repair(name ? name : "", name ? strlen(name) : 0);
-	json_object_array_add(pair, json_object_new_string(v ? v : ""));
-	free(v);
-	v = owi_utf8_repair(value ? value : "", value ? strlen(value) : 0);
-	/* Leading folding whitespace is not part of the value. */
-	json_object_array_add(pair, json_object_new_string(v ? g_strstrip(v) :
-	    ""));
-	free(v);
+	if (name == NULL)
+		name = "";
+	if (value == NULL)
+		value = "";
+	json_object_array_add(pair, utf8_string(name, strlen(name)));
+	/* Folding whitespace around the value is not part of it. */
+	while (*value == ' ' || *value == '\t')
+		value++;
+	len = strlen(value);
+	while (len > 0 && (value[len - 1] == ' ' || value[len - 1] == '\t' ||
+	    value[len - 1] == '\r' || value[len - 1] == '\n'))
+		len--;
+	json_object_array_add(pair, utf8_string(value, len));
 	free(own);
 	return pair;
 }
@@ -427,10 +448,7 @@ add_date(json_object *m, GMimeMessage *msg, struct ctx *c)
 static void
 array_add_utf8(json_object *arr, const char *s)
 {
-	char *clean = owi_utf8_repair(s, strlen(s));
-
-	json_object_array_add(arr, json_object_new_string(clean ? clean : ""));
-	free(clean);
+	json_object_array_add(arr, utf8_string(s, strlen(s)));
 }
 
 static json_object *
