@@ -13,30 +13,40 @@ KEY=OWITESTKEY0123456789ABCDEFGHIJKL
 CK=ck_0123456789abcdef0123456789abcdef01234567
 CS=cs_0123456789abcdef0123456789abcdef01234567
 
-# start NAME SCRIPT [ARGS...]: runs a server on a free port, waits for its
-# "listening 127.0.0.1:PORT" line and sets PORT_NAME.  Its fd 3 is closed
-# so that bats does not wait for it.
-start() {
-	local name=$1 script=$2 i
+# launch NAME SCRIPT [ARGS...]: runs a server on a free port in the
+# background, its fd 3 closed so that bats does not wait for it.
+launch() {
+	local name=$1 script=$2
 	shift 2
 	python3 "$SERVERS/$script" --data "$DATA" --port 0 "$@" \
 		>"$BATS_TEST_TMPDIR/$name.out" 2>"$BATS_TEST_TMPDIR/$name.err" 3>&- &
 	echo $! >>"$BATS_TEST_TMPDIR/pids"
 	echo $! >"$BATS_TEST_TMPDIR/$name.pid"
-	for i in $(seq 100); do
+}
+
+# ready NAME: waits for the "listening 127.0.0.1:PORT" line, sets PORT_NAME.
+ready() {
+	local name=$1 i port
+	for i in $(seq 200); do
 		grep -q '^listening ' "$BATS_TEST_TMPDIR/$name.out" && break
-		sleep 0.05
+		sleep 0.025
 	done
-	local port
 	port=$(sed -n 's/^listening 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$BATS_TEST_TMPDIR/$name.out")
 	[ -n "$port" ] || fail "$name did not start: $(cat "$BATS_TEST_TMPDIR/$name.err")"
 	printf -v "PORT_$name" %s "$port"
 }
 
+start() {
+	launch "$@"
+	ready "$1"
+}
+
 setup() {
 	: >"$BATS_TEST_TMPDIR/pids"
-	start ps prestashop.py
-	start wc woocommerce.py
+	launch ps prestashop.py
+	launch wc woocommerce.py
+	ready ps
+	ready wc
 	PS=http://127.0.0.1:$PORT_ps/api
 	WC=http://127.0.0.1:$PORT_wc/wp-json/wc/v3
 	BODY=$BATS_TEST_TMPDIR/body
@@ -99,8 +109,9 @@ body() {
 	local pid
 	pid=$(cat "$BATS_TEST_TMPDIR/ps.pid")
 	kill -TERM "$pid"
-	run wait "$pid"
-	assert_success
+	local rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 0
 }
 
 @test "prestashop: --verbose logs requests on stderr only" {
@@ -461,7 +472,7 @@ body() {
 
 @test "§3.6 errors in XML" {
 	# "<prestashop …><errors><error><code><![CDATA[27]]></code><message><![CDATA[…]]></message></error></errors></prestashop>"
-	ps order
+	psq order
 	run grep -c '<code><!\[CDATA\[27\]\]></code>' "$BODY"
 	assert_output 1
 	run grep -c '<message><!\[CDATA\[Resource of type "order" does not exists. Did you mean: "orders"?' "$BODY"
@@ -749,8 +760,9 @@ body() {
 	local pid
 	pid=$(cat "$BATS_TEST_TMPDIR/wc.pid")
 	kill -TERM "$pid"
-	run wait "$pid"
-	assert_success
+	local rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 0
 }
 
 @test "§12 woocommerce: without keys 401, a wrong secret is an authentication error" {

@@ -883,9 +883,9 @@ class Database:
             else:
                 added = dts(datetime.datetime(2025, 7, 14, 16, 3, 27)
                             + datetime.timedelta(days=3 * i))
-            digest = hashlib.sha256(email.encode()).digest()
+            digest = hashlib.sha512(email.encode()).digest()
             alphabet = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
-            passwd = '$2y$10$' + ''.join(alphabet[x % 64] for x in (digest + digest)[:53])
+            passwd = '$2y$10$' + ''.join(alphabet[x % 64] for x in digest[:53])
             secure = hashlib.md5(email.lower().encode()).hexdigest()
             res.add({'id': cid, 'id_default_group': '3', 'id_lang': str(lid),
                      'newsletter_date_add': NO_DATE, 'ip_registration_newsletter': '',
@@ -1316,13 +1316,14 @@ class Request:
         self.status = status
         self.errors.append((code, message))
 
-    def php_warning(self, message, file, line):
-        # WebserviceRequest::webserviceErrorHandler in production mode:
-        # PHP 8 raises a warning (code 3), PHP 7.4 a notice (code 5).
+    def php_warning(self, message, file, line, notice_in_php7=True):
+        # WebserviceRequest::webserviceErrorHandler in production mode: a
+        # warning is code 3, a notice code 5 (PHP 7.4 raised some of PHP 8's
+        # warnings as notices).
         if self.srv.dev:
             return
         path = '%s/%s' % (DOCROOT, file)
-        if self.php8:
+        if self.php8 or not notice_in_php7:
             self.error(500, '[PHP Warning #2] %s (%s, line %d)' % (message, path, line), 3)
         else:
             self.error(500, '[PHP Notice #8] %s (%s, line %d)' % (message, path, line), 5)
@@ -1646,7 +1647,7 @@ class Request:
                     self.php_warning('foreach() argument must be of type array|object, string given'
                                      if self.php8 else 'Invalid argument supplied for foreach()',
                                      'classes/webservice/WebserviceRequest.php',
-                                     FILTER_FOREACH_LINE[self.version])
+                                     FILTER_FOREACH_LINE[self.version], notice_in_php7=False)
                     filters = {}
                 for fname, value in filters.items():
                     fname = str(fname)
@@ -2107,7 +2108,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get('Content-Length') or 0)
         if length:
             self.rfile.read(length)
-        path, _, query = self.path.partition('?')
+        # http.server decodes the request line as ISO-8859-1; PHP sees bytes.
+        raw = self.path.encode('latin-1').decode('utf-8', 'surrogateescape')
+        path, _, query = raw.partition('?')
         if path not in ('/api', '/webservice/dispatcher.php') and not path.startswith('/api/'):
             self._send(404, [('Content-Type', 'text/html; charset=UTF-8')], b'')
             return
@@ -2187,7 +2190,7 @@ def main(argv):
     signal.signal(signal.SIGINT, stop)
     sys.stdout.write('listening 127.0.0.1:%d\n' % server.server_address[1])
     sys.stdout.flush()
-    server.serve_forever()
+    server.serve_forever(poll_interval=0.05)
     server.server_close()
     return 0
 

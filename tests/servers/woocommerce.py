@@ -629,7 +629,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get('Content-Length') or 0)
         if length:
             self.rfile.read(length)
-        path, _, query = self.path.partition('?')
+        # http.server decodes the request line as ISO-8859-1; PHP sees bytes.
+        raw = self.path.encode('latin-1').decode('utf-8', 'surrogateescape')
+        path, _, query = raw.partition('?')
         params = ps.php_parse_qs(query)
         route = None
         if path.startswith('/wp-json/'):
@@ -732,7 +734,7 @@ def main(argv):
     signal.signal(signal.SIGINT, stop)
     sys.stdout.write('listening 127.0.0.1:%d\n' % server.server_address[1])
     sys.stdout.flush()
-    server.serve_forever()
+    server.serve_forever(poll_interval=0.05)
     server.server_close()
     return 0
 
