@@ -666,9 +666,19 @@ owi_features_envelope(struct owi_featurizer *fz, json_object *env,
 	}
 	free(f);
 
-	if (new_text == NULL || *new_text == '\0')
+	if ((new_text == NULL || *new_text == '\0') && fwd != NULL && *fwd != '\0')
 		text_features(fz, v, fwd, lang, &body);
-	else {
+	else if (new_text == NULL || *new_text == '\0') {
+		/*
+		 * All of it taken for history: the split went wrong (a letter
+		 * that starts "De : ... Objet :"), and the mail is still to be
+		 * read.  A real reply always has some new text.
+		 */
+		const char *q = owi_envelope_get_string(env,
+		    "message.quoted_text");
+
+		text_features(fz, v, q, lang, &body);
+	} else {
 		text_features(fz, v, new_text, lang, &body);
 		text_features(fz, v, fwd, lang, &fwdo);
 	}

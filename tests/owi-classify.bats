@@ -249,3 +249,11 @@ EOF
 	run owi-classify --version
 	assert_output --regexp '^owi-classify \(owi\) [0-9.]+$'
 }
+
+@test "a letter that starts like a header block is still read (all taken for history)" {
+	body=$(printf 'De : Jeanne Martin\nDate : 6 octobre 2025\nÀ : Service client\nObjet : annulation\n\nMadame, Monsieur, je vous prie d annuler ma commande passée hier, je ne la veux plus.')
+	mail "" "$body"
+	classify
+	assert_equal "$(jget "$out" 'm["message"]["new_text"]')" ""
+	assert_equal "$(top)" "order_cancellation"
+}
