@@ -896,6 +896,52 @@ shop_products(struct scan *s)
 	}
 }
 
+/* 0 = Sunday, for a proleptic Gregorian day (Sakamoto's method). */
+static int
+weekday(int y, int m, int d)
+{
+	static const int t[] = { 0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4 };
+
+	if (m < 3)
+		y--;
+	return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
+}
+
+/* The weekday a date expression starts with ("vendredi 10 janvier"). */
+static int
+named_weekday(const char *p, size_t n)
+{
+	static const char *const names[][7] = {
+		{ "dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
+		    "samedi" },
+		{ "sunday", "monday", "tuesday", "wednesday", "thursday",
+		    "friday", "saturday" },
+	};
+
+	for (int l = 0; l < 2; l++)
+		for (int w = 0; w < 7; w++) {
+			size_t k = strlen(names[l][w]);
+
+			if (n > k && strncasecmp(p, names[l][w], k) == 0)
+				return w;
+		}
+	return -1;
+}
+
+/* A year written in the expression: then the customer's word stands. */
+static int
+has_year(const char *p, size_t n)
+{
+	size_t run = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		run = isdigit((unsigned char)p[i]) ? run + 1 : 0;
+		if (run == 4)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 find_dates(struct scan *s)
 {
@@ -910,6 +956,23 @@ find_dates(struct scan *s)
 
 		if (is_claimed(s, hits[i].start, hits[i].end))
 			continue;
+		/*
+		 * "vendredi 10 janvier" without a year: the weekday says which
+		 * year, when the one chosen from the tense disagrees with it.
+		 */
+		int wd = named_weekday(s->text + hits[i].start,
+		    hits[i].end - hits[i].start);
+
+		if (wd >= 0 && !has_year(s->text + hits[i].start,
+		    hits[i].end - hits[i].start) && weekday(hits[i].year,
+		    hits[i].month, hits[i].day) != wd) {
+			for (int dy = 1; dy >= -1; dy -= 2)
+				if (weekday(hits[i].year + dy, hits[i].month,
+				    hits[i].day) == wd) {
+					hits[i].year += dy;
+					break;
+				}
+		}
 		snprintf(v, sizeof(v), "%04d-%02d-%02d", hits[i].year,
 		    hits[i].month, hits[i].day);
 		emit(s, "date", v, hits[i].start, hits[i].end,

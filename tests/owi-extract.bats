@@ -243,3 +243,12 @@ sys.exit(f < 0.85)' "$BATS_TEST_TMPDIR/e.json"
 	run owi-extract --version
 	assert_output --regexp '^owi-extract \(owi\) [0-9.]+$'
 }
+
+@test "a weekday with a day and a month picks the year they agree in" {
+	# 10 January 2025 is a Friday; a mail of 3 January 2025 asks for it.
+	extract "Pouvez-vous relivrer vendredi 10 janvier ?" "2025-01-03T09:00:00+01:00"
+	assert_equal "$(values date)" '["2025-01-10"]'
+	# With the year written, the customer's word stands.
+	extract "livré le vendredi 10 janvier 2024" "2025-01-03T09:00:00+01:00"
+	assert_equal "$(values date)" '["2024-01-10"]'
+}
