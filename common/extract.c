@@ -27,7 +27,7 @@ const char *const owi_entity_types[] = {
 enum { P_REF9, P_REF333, P_ORDER_ID, P_HASH_ID, P_NUM_ID, P_PRODUCT,
 	P_SKU, P_EAN, P_UPS, P_S10, P_COLISSIMO, P_DIGITS, P_DIGITS_SPACED,
 	P_EMAIL, P_PHONE_INTL, P_PHONE_FR, P_AMOUNT_AFTER, P_AMOUNT_BEFORE,
-	P_IBAN, P_CONTACT_NAME, NPAT };
+	P_IBAN, P_CONTACT_NAME, P_DAY_ALONE, NPAT };
 
 struct owi_extractor {
 	const struct owi_config *cfg;
@@ -150,6 +150,14 @@ owi_extractor_new(const struct owi_config *cfg)
 	    "(\\d{1,3}(?:[ ,.]\\d{3})+|\\d+)(?:[.,](\\d{1,2}))?(?![\\d])";
 	flags[P_AMOUNT_BEFORE] = PCRE2_CASELESS;
 	pats[P_IBAN] = "(?<![A-Za-z0-9])([A-Za-z]{2}\\d{2}(?: ?[A-Za-z0-9]){11,30})";
+	/* "le 23", "le 1er" with no month: a day of this month or the last. */
+	pats[P_DAY_ALONE] = "(?<![\\p{L}\\d])(?:le|du|depuis le|avant le|au|jusqu'au)"
+	    "\\s+(1er|[0-3]?\\d)(?!\\d|[/.:,h%€]\\d|\\s*(?:h\\b|€|%|eur|e\\b|ème|eme|"
+	    "er\\b|ans?\\b|jours?\\b|mois\\b|semaines?\\b|articles?\\b|fois\\b|"
+	    "euros?\\b|x\\b|\\p{L}+\\s+\\d))(?=\\s*(?:$|[.,;:!?)\\n]|et\\b|mais\\b|"
+	    "je\\b|j'|il\\b|elle\\b|on\\b|nous\\b|vous\\b|toujours\\b|rien\\b|et\\b|"
+	    "alors\\b|puis\\b|dernier\\b|prochain\\b|selon\\b|d'apr))";
+	flags[P_DAY_ALONE] = PCRE2_CASELESS | PCRE2_MULTILINE;
 	pats[P_CONTACT_NAME] = "(?m)^\\s*(?:nom|name|votre nom|your name|nom complet|"
 	    "full name)\\s*:\\s*(\\p{L}[\\p{L}'\\- ]{1,60}?)\\s*$";
 	flags[P_CONTACT_NAME] = PCRE2_CASELESS;
@@ -980,6 +988,73 @@ find_dates(struct scan *s)
 	}
 }
 
+static int
+days_in(int y, int m)
+{
+	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 :
+	    d[m - 1];
+}
+
+/* What a bare day is about, from the words just before it. */
+static const char *
+day_about(const struct scan *s, size_t pos)
+{
+	static const struct {
+		const char *word, *about;
+	} cues[] = {
+		{ "command", "ordered" }, { "pay", "ordered" }, { "réglé", "ordered" },
+		{ "livr", "delivered" }, { "reçu", "delivered" }, { "recu", "delivered" },
+		{ "expédi", "shipped" }, { "envoy", "shipped" }, { "renvoy", "shipped" },
+		{ "prévu", "expected" }, { "annonc", "expected" }, { "attendu", "expected" },
+		{ "avant le", "expected" }, { "jusqu", "expected" },
+	};
+	char ctx[96];
+	const char *best = "other";
+	size_t best_at = 0;
+
+	before(s, pos, 48, ctx, sizeof(ctx));
+	for (size_t i = 0; i < sizeof(cues) / sizeof(cues[0]); i++) {
+		const char *p = strstr(ctx, cues[i].word);
+
+		/* The cue nearest to the day, i.e. the last in the window. */
+		for (; p != NULL; p = strstr(p + 1, cues[i].word))
+			if ((size_t)(p - ctx) + 1 > best_at) {
+				best_at = (size_t)(p - ctx) + 1;
+				best = cues[i].about;
+			}
+	}
+	return best;
+}
+
+/* "le 23": the 23rd of the mail's month if not after its day, else of the
+ * month before (when it is expected: the nearest 23rd). */
+static void
+on_day_alone(struct scan *s, PCRE2_SIZE *ov, int n)
+{
+	int day = atoi(s->text + ov[2]), y = s->ref.year, m = s->ref.month;
+	const char *about;
+	char v[16];
+
+	(void)n;
+	if (!s->have_ref || is_claimed(s, ov[2], ov[3]) || day < 1 || day > 31)
+		return;
+	about = day_about(s, ov[0]);
+	if (strcmp(about, "expected") == 0) {
+		/* Expected, maybe already missed: the nearest such day. */
+		if (day - s->ref.day > 15 && --m < 1)
+			m = 12, y--;
+		else if (s->ref.day - day > 15 && ++m > 12)
+			m = 1, y++;
+	} else if (day > s->ref.day && --m < 1)
+		m = 12, y--;
+	if (day > days_in(y, m))
+		return;
+	snprintf(v, sizeof(v), "%04d-%02d-%02d", y, m, day);
+	emit(s, "date", v, ov[2], ov[3], 0.6, "about", about);
+}
+
 static void
 scan_field(struct scan *s)
 {
@@ -1001,6 +1076,7 @@ scan_field(struct scan *s)
 	each_match(s, P_AMOUNT_BEFORE, on_amount_before);
 	each_match(s, P_AMOUNT_AFTER, on_amount_after);
 	find_dates(s);
+	each_match(s, P_DAY_ALONE, on_day_alone);
 	shop_products(s);
 	each_match(s, P_PRODUCT, on_product);
 	each_match(s, P_SKU, on_sku);

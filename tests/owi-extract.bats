@@ -252,3 +252,14 @@ sys.exit(f < 0.85)' "$BATS_TEST_TMPDIR/e.json"
 	extract "livré le vendredi 10 janvier 2024" "2025-01-03T09:00:00+01:00"
 	assert_equal "$(values date)" '["2024-01-10"]'
 }
+
+@test "a day without its month: this month, the last, or the nearest when expected" {
+	extract "commandé le 28, rien reçu" "2025-03-05T09:00:00+01:00"
+	run jget "$out" '[(e["value"], e["about"]) for e in m["entities"]["date"]]'
+	assert_output '[["2025-02-28", "ordered"]]'
+	extract "la livraison était annoncée pour le 3, et rien" "2025-03-05T09:00:00+01:00"
+	run jget "$out" '[(e["value"], e["about"]) for e in m["entities"]["date"]]'
+	assert_output '[["2025-03-03", "expected"]]'
+	extract "j'ai commandé le 3 articles en taille 38" "2025-03-05T09:00:00+01:00"
+	assert_equal "$(values date)" '[]'
+}
