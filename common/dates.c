@@ -1871,3 +1871,15 @@ owi_find_dates(const char *text, size_t len, const struct owi_date_ref *ref,
 	}
 	return n;
 }
+
+int
+owi_weekday(int year, int month, int day)
+{
+	return weekday(days_from_civil(year, month, day));
+}
+
+int
+owi_days_in_month(int year, int month)
+{
+	return mdays(year, month);
+}

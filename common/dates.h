@@ -137,4 +137,8 @@ size_t	owi_find_dates(const char *text, size_t len,
 	    const struct owi_date_ref *ref, struct owi_date_hit *hits,
 	    size_t max);
 
+/* The weekday of a Gregorian day (0 = Sunday), and a month's length. */
+int	owi_weekday(int year, int month, int day);
+int	owi_days_in_month(int year, int month);
+
 #endif /* OWI_DATES_H */

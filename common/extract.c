@@ -904,17 +904,6 @@ shop_products(struct scan *s)
 	}
 }
 
-/* 0 = Sunday, for a proleptic Gregorian day (Sakamoto's method). */
-static int
-weekday(int y, int m, int d)
-{
-	static const int t[] = { 0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4 };
-
-	if (m < 3)
-		y--;
-	return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
-}
-
 /* The weekday a date expression starts with ("vendredi 10 janvier"). */
 static int
 named_weekday(const char *p, size_t n)
@@ -972,10 +961,10 @@ find_dates(struct scan *s)
 		    hits[i].end - hits[i].start);
 
 		if (wd >= 0 && !has_year(s->text + hits[i].start,
-		    hits[i].end - hits[i].start) && weekday(hits[i].year,
+		    hits[i].end - hits[i].start) && owi_weekday(hits[i].year,
 		    hits[i].month, hits[i].day) != wd) {
 			for (int dy = 1; dy >= -1; dy -= 2)
-				if (weekday(hits[i].year + dy, hits[i].month,
+				if (owi_weekday(hits[i].year + dy, hits[i].month,
 				    hits[i].day) == wd) {
 					hits[i].year += dy;
 					break;
@@ -986,15 +975,6 @@ find_dates(struct scan *s)
 		emit(s, "date", v, hits[i].start, hits[i].end,
 		    hits[i].relative ? 0.8 : 0.9, "about", hits[i].about);
 	}
-}
-
-static int
-days_in(int y, int m)
-{
-	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	return m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 :
-	    d[m - 1];
 }
 
 /* What a bare day is about, from the words just before it. */
@@ -1049,7 +1029,7 @@ on_day_alone(struct scan *s, PCRE2_SIZE *ov, int n)
 			m = 1, y++;
 	} else if (day > s->ref.day && --m < 1)
 		m = 12, y--;
-	if (day > days_in(y, m))
+	if (day > owi_days_in_month(y, m))
 		return;
 	snprintf(v, sizeof(v), "%04d-%02d-%02d", y, m, day);
 	emit(s, "date", v, ov[2], ov[3], 0.6, "about", about);

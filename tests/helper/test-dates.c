@@ -50,16 +50,6 @@ usage(void)
 	fprintf(stderr, "usage: %s [-m max] < text\n", progname);
 }
 
-/* Sakamoto's method; the library does not trust it, but fills it. */
-static int
-weekday(int y, int m, int d)
-{
-	static const int t[] = { 0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4 };
-
-	if (m < 3)
-		y--;
-	return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
-}
 
 int
 main(int argc, char *argv[])
@@ -106,7 +96,7 @@ main(int argc, char *argv[])
 		free(buf);
 		return EX_DATAERR;
 	}
-	ref.wday = weekday(ref.year, ref.month, ref.day);
+	ref.wday = owi_weekday(ref.year, ref.month, ref.day);
 	text = nl + 1;
 	tlen = len - (size_t)(text - buf);
 	/* A hit is at least three bytes ("dec" is not one, "3/4" is). */
