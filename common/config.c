@@ -536,15 +536,6 @@ owi_strings_has(const struct owi_strings *s, const char *w)
 	return 0;
 }
 
-const struct owi_carrier *
-owi_config_carrier(const struct owi_config *c, const char *id)
-{
-	for (size_t i = 0; i < c->n_carriers; i++)
-		if (strcmp(c->carriers[i].id, id) == 0)
-			return &c->carriers[i];
-	return NULL;
-}
-
 void
 owi_config_free(struct owi_config *c)
 {

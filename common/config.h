@@ -57,8 +57,6 @@ struct owi_config {
 	struct owi_entity_conf ent;
 };
 
-const struct owi_carrier *owi_config_carrier(const struct owi_config *c,
-    const char *id);
 int owi_strings_has(const struct owi_strings *s, const char *w);
 
 /* Reads the .yaml files of dir.  Returns 0, or -1 with d at file:line:col. */

@@ -374,12 +374,6 @@ owi_envelope_error(json_object *env, const char *stage, const char *code,
 	json_object_array_add(errors, e);
 }
 
-void
-owi_envelope_set(json_object *env, const char *key, json_object *value)
-{
-	json_object_object_add(env, key, value);
-}
-
 static json_object *
 child(json_object *cur, const char *name, size_t len)
 {

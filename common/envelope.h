@@ -38,9 +38,6 @@ json_object *owi_envelope_new(const char *id);
 void owi_envelope_error(json_object *env, const char *stage, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* Sets env's key, replacing what was there (a program's own key only). */
-void owi_envelope_set(json_object *env, const char *key, json_object *value);
-
 /* The value at a dotted path ("message.from.address", "entities.order_reference.0.value"),
  * borrowed, or NULL. */
 json_object *owi_envelope_get(json_object *env, const char *path);

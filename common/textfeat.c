@@ -700,38 +700,3 @@ owi_features_envelope(struct owi_featurizer *fz, json_object *env,
 	structure_features(fz, v, env, new_text);
 	finish(v);
 }
-
-char *
-owi_features_normalise(struct owi_featurizer *fz, const char *text,
-    const char *lang)
-{
-	char *f = fold(text), *out;
-	struct tok *t = malloc(MAX_TOKENS * sizeof(*t));
-	size_t n, cap, len = 0;
-	int l = -1;
-
-	for (int i = 0; i < NLANG && lang != NULL; i++)
-		if (strcmp(lang, lang_code[i]) == 0)
-			l = i;
-	if (f == NULL || t == NULL) {
-		free(f);
-		free(t);
-		return NULL;
-	}
-	n = expand_sms(t, tokenise(f, t, MAX_TOKENS), MAX_TOKENS);
-	cap = n * (MAX_TOKEN + 8) + 1;
-	if ((out = malloc(cap)) != NULL) {
-		out[0] = '\0';
-		for (size_t i = 0; i < n; i++) {
-			char w[MAX_TOKEN + 8];
-			size_t wl = word_form(fz, l, t[i].s, t[i].len, w,
-			    sizeof(w));
-
-			len += (size_t)snprintf(out + len, cap - len, "%s%.*s",
-			    i ? " " : "", (int)wl, w);
-		}
-	}
-	free(t);
-	free(f);
-	return out;
-}

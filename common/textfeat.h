@@ -38,10 +38,6 @@ const char *owi_detect_lang(const char *text);
 void owi_features_envelope(struct owi_featurizer *fz, json_object *env,
     struct owi_fvec *v);
 
-/* The normalised words of a text, space-separated (for tests). */
-char *owi_features_normalise(struct owi_featurizer *fz, const char *text,
-    const char *lang);
-
 void owi_fvec_free(struct owi_fvec *v);
 
 #endif

@@ -14,35 +14,9 @@
 #include <unistd.h>
 
 #include "dates.h"
+#include "mailsrc.h"
 
 static const char *progname = "test-dates";
-
-static char *
-slurp(FILE *fp, size_t *lenp)
-{
-	size_t cap = 65536, len = 0, n;
-	char *buf, *nb;
-
-	if ((buf = malloc(cap)) == NULL)
-		return NULL;
-	while ((n = fread(buf + len, 1, cap - len, fp)) > 0) {
-		len += n;
-		if (len == cap) {
-			cap *= 2;
-			if ((nb = realloc(buf, cap)) == NULL) {
-				free(buf);
-				return NULL;
-			}
-			buf = nb;
-		}
-	}
-	if (ferror(fp)) {
-		free(buf);
-		return NULL;
-	}
-	*lenp = len;
-	return buf;
-}
 
 static void
 usage(void)
@@ -83,7 +57,7 @@ main(int argc, char *argv[])
 		usage();
 		return EX_USAGE;
 	}
-	if ((buf = slurp(stdin, &len)) == NULL) {
+	if (owi_read_fd(STDIN_FILENO, &buf, &len) != 0) {
 		fprintf(stderr, "%s: cannot read 'stdin'\n", progname);
 		return EX_IOERR;
 	}

@@ -5,38 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sysexits.h>
 
+#include "mailsrc.h"
 #include "quote.h"
 
 static const char *progname = "test-split";
-
-static char *
-slurp(FILE *fp, size_t *lenp)
-{
-	size_t cap = 65536, len = 0, n;
-	char *buf, *nb;
-
-	if ((buf = malloc(cap)) == NULL)
-		return NULL;
-	while ((n = fread(buf + len, 1, cap - len, fp)) > 0) {
-		len += n;
-		if (len == cap) {
-			cap *= 2;
-			if ((nb = realloc(buf, cap)) == NULL) {
-				free(buf);
-				return NULL;
-			}
-			buf = nb;
-		}
-	}
-	if (ferror(fp)) {
-		free(buf);
-		return NULL;
-	}
-	*lenp = len;
-	return buf;
-}
 
 int
 main(int argc, char *argv[])
@@ -52,7 +27,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "usage: %s < body\n", progname);
 		return EX_USAGE;
 	}
-	if ((buf = slurp(stdin, &len)) == NULL) {
+	if (owi_read_fd(STDIN_FILENO, &buf, &len) != 0) {
 		fprintf(stderr, "%s: cannot read 'stdin'\n", progname);
 		return EX_IOERR;
 	}
