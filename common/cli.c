@@ -211,3 +211,30 @@ owi_user_data(const char *name, char *buf, size_t size)
 		    name);
 	return buf;
 }
+
+int
+owi_config_file(char *buf, size_t size, const char **path)
+{
+	const char *env = getenv("OWI_CONFIG"), *x = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+
+	*path = NULL;
+	if (env != NULL && *env != '\0') {
+		if (access(env, F_OK) != 0) {
+			owi_warn("cannot open '%s' ($OWI_CONFIG)", env);
+			return -1;
+		}
+		snprintf(buf, size, "%s", env);
+		*path = buf;
+		return 0;
+	}
+	if (x != NULL && *x != '\0')
+		snprintf(buf, size, "%s/owi/config.yaml", x);
+	else
+		snprintf(buf, size, "%s/.config/owi/config.yaml", home ? home : ".");
+	if (access(buf, F_OK) == 0)
+		*path = buf;
+	else if (access("/etc/owi/config.yaml", F_OK) == 0)
+		*path = strcpy(buf, "/etc/owi/config.yaml");
+	return 0;
+}

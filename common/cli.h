@@ -52,6 +52,14 @@ int owi_load_rules(const char *dir, struct owi_config *cfg);
 /* $XDG_DATA_HOME/owi/NAME (or ~/.local/share/owi/NAME) into buf. */
 const char *owi_user_data(const char *name, char *buf, size_t size);
 
+/*
+ * The configuration file of DESIGN's order: $OWI_CONFIG (which must
+ * exist), else $XDG_CONFIG_HOME/owi/config.yaml, else
+ * /etc/owi/config.yaml, the first that exists; NULL when there is none.
+ * Returns -1 (and says so) when $OWI_CONFIG names a missing file.
+ */
+int owi_config_file(char *buf, size_t size, const char **path);
+
 /* Flushes and closes stdout; a write error (EPIPE, ENOSPC) is reported.
  * Returns 0, or EX_IOERR. */
 int owi_close_stdout(void);
