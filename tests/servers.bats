@@ -721,6 +721,27 @@ body() {
 	assert_output '"4"'
 }
 
+@test "§10.4 an export's date_shipped is the date of the order's Shipped history row" {
+	# "order_histories ... One row per status change"; state 4 is Shipped (§8).
+	# A copy of the export whose order 1040 shipped at another time than
+	# examples/shop.json says, so the date cannot come from elsewhere.
+	local data=$BATS_TEST_TMPDIR/shop.json
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+next(o for o in d["orders"] if o["id"] == 1040)["date_shipped"] = "2025-10-02 08:15:00"
+json.dump(d, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)' "$DATA" "$data"
+	start moved prestashop.py --data "$data"
+	get "http://127.0.0.1:$PORT_moved/api/order_histories?filter[id_order]=[1040]&display=full&sort=[id_ASC]&output_format=JSON" -u "$KEY:"
+	run json '[(r["id_order_state"], r["date_add"]) for r in d["order_histories"] if r["id_order_state"] == "4"]'
+	assert_output '[["4", "2025-10-02 08:15:00"]]'
+	# §12: the tracking item's "date_shipped (unix time)" follows, from
+	# Paris summer time (UTC+2): 2025-10-02 06:15:00 UTC.
+	start wmoved woocommerce.py --data "$data"
+	get "http://127.0.0.1:$PORT_wmoved/wp-json/wc/v3/orders/1040" -u "$CK:$CS"
+	run json '[m["value"][0]["date_shipped"] for m in d["meta_data"] if m["key"] == "_wc_shipment_tracking_items"]'
+	assert_output '["1759385700"]'
+}
+
 # --- Slowness and failures -------------------------------------------------
 
 @test "--delay answers late enough for a client timeout" {

@@ -619,6 +619,8 @@ class Server(http.server.ThreadingHTTPServer):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
+    # As in prestashop.py: no 40 ms wait for a delayed ACK per request.
+    disable_nagle_algorithm = True
 
     def version_string(self):
         return 'Apache'
