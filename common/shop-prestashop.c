@@ -20,6 +20,7 @@ struct ps {
 	json_object *states;	/* id -> order_state */
 	json_object *carriers;	/* id -> carrier */
 	json_object *customers;	/* id -> customer */
+	json_object *emails;	/* address -> its customer rows */
 };
 
 int
@@ -45,6 +46,7 @@ owi_shop_prestashop_open(struct owi_shop *s, struct owi_diag *d)
 	p->states = json_object_new_object();
 	p->carriers = json_object_new_object();
 	p->customers = json_object_new_object();
+	p->emails = json_object_new_object();
 	s->conf.http.user = s->conf.key;
 	s->conf.http.password = "";
 	if ((s->http = owi_http_new(&s->conf.http)) == NULL) {
@@ -64,6 +66,7 @@ ps_close(struct owi_shop *s)
 	json_object_put(p->states);
 	json_object_put(p->carriers);
 	json_object_put(p->customers);
+	json_object_put(p->emails);
 	free(p->base);
 	free(p);
 }
@@ -416,18 +419,27 @@ ps_by_tracking(struct owi_shop *s, const char *number, const char *sender,
 	return rc;
 }
 
-/* The customer rows with this address (guests have their own, §6). */
+/* The customer rows with this address (guests have their own, §6),
+ * asked once per run; *l is a new reference. */
 static int
 customers_of(struct owi_shop *s, const char *email, json_object **l)
 {
-	char q[1024], *e = owi_http_escape(email);
+	struct ps *p = s->priv;
+	char q[1024], *e;
 
-	if (e == NULL)
+	if (json_object_object_get_ex(p->emails, email, l)) {
+		json_object_get(*l);
+		return 0;
+	}
+	if ((e = owi_http_escape(email)) == NULL)
 		return owi_shop_fail(s, "bad-answer", "out of memory");
 	snprintf(q, sizeof(q), "filter%%5Bemail%%5D=%%5B%s%%5D&display=%%5Bid,"
 	    "email,firstname,lastname,is_guest%%5D&sort=%%5Bid_ASC%%5D", e);
 	free(e);
-	return ps_list(s, "customers", q, l);
+	if (ps_list(s, "customers", q, l) != 0)
+		return -1;
+	json_object_object_add(p->emails, email, json_object_get(*l));
+	return 0;
 }
 
 static int
