@@ -420,6 +420,9 @@ load_document(struct loader *ld)
 			rc = load_list(ld, v, key, load_carrier);
 		else if (strcmp(key, "entities") == 0)
 			rc = load_entities(ld, v);
+		else if (strcmp(key, "rules") == 0 || strcmp(key, "calendar") == 0 ||
+		    strcmp(key, "shop_addresses") == 0)
+			rc = 0;		/* owi-route's sections: rules.c */
 		else
 			rc = fail_at(ld, k, "unknown section '%s'", key);
 		if (rc != 0)
@@ -479,32 +482,92 @@ is_yaml(const struct dirent *de)
 	    strcmp(de->d_name + n - 5, ".yaml") == 0;
 }
 
+static int
+by_base(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+
+	return strcmp(strrchr(x, '/') + 1, strrchr(y, '/') + 1);
+}
+
+void
+owi_rules_files_free(char **paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+int
+owi_rules_files(const char *dirs, char ***paths, size_t *n, struct owi_diag *d)
+{
+	char *list = strdup(dirs), *save = NULL;
+
+	*paths = NULL;
+	*n = 0;
+	if (list == NULL) {
+		owi_diag_errno(d, dirs, ENOMEM, "cannot read '%s'", dirs);
+		return -1;
+	}
+	for (char *dir = strtok_r(list, ":", &save); dir != NULL;
+	    dir = strtok_r(NULL, ":", &save)) {
+		struct dirent **names;
+		int k;
+
+		if ((k = scandir(dir, &names, is_yaml, alphasort)) < 0) {
+			owi_diag_errno(d, dir, errno, "cannot read rules directory "
+			    "'%s'", dir);
+			owi_rules_files_free(*paths, *n);
+			*paths = NULL, *n = 0;
+			free(list);
+			return -1;
+		}
+		for (int i = 0; i < k; i++) {
+			char path[4096], **np;
+			size_t j;
+
+			snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+			free(names[i]);
+			/* A later directory's file of the same name replaces it. */
+			for (j = 0; j < *n; j++)
+				if (strcmp(strrchr((*paths)[j], '/') + 1,
+				    strrchr(path, '/') + 1) == 0)
+					break;
+			if (j < *n) {
+				free((*paths)[j]);
+				(*paths)[j] = strdup(path);
+			} else if ((np = realloc(*paths, (*n + 1) * sizeof(*np))) !=
+			    NULL) {
+				*paths = np;
+				np[(*n)++] = strdup(path);
+			}
+		}
+		free(names);
+	}
+	free(list);
+	qsort(*paths, *n, sizeof(**paths), by_base);
+	return 0;
+}
+
 int
 owi_config_load(const char *dir, struct owi_config *c, struct owi_diag *d)
 {
-	struct dirent **names;
-	int n, rc = 0;
+	char **paths;
+	size_t n;
+	int rc = 0;
 
 	memset(c, 0, sizeof(*c));
 	if ((c->dir = strdup(dir)) == NULL) {
 		owi_diag_errno(d, dir, ENOMEM, "cannot read '%s'", dir);
 		return -1;
 	}
-	if ((n = scandir(dir, &names, is_yaml, alphasort)) < 0) {
-		owi_diag_errno(d, dir, errno, "cannot read rules directory '%s'",
-		    dir);
+	if (owi_rules_files(dir, &paths, &n, d) != 0) {
 		owi_config_free(c);
 		return -1;
 	}
-	for (int i = 0; i < n; i++) {
-		char path[4096];
-
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-		if (rc == 0)
-			rc = load_file(path, c, d);
-		free(names[i]);
-	}
-	free(names);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = paths[i] ? load_file(paths[i], c, d) : -1;
+	owi_rules_files_free(paths, n);
 	if (rc == 0 && c->n_motives == 0) {
 		owi_diag_set(d, dir, 0, 0, "no motives in '%s'", dir);
 		rc = -1;

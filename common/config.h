@@ -59,7 +59,16 @@ struct owi_config {
 
 int owi_strings_has(const struct owi_strings *s, const char *w);
 
-/* Reads the .yaml files of dir.  Returns 0, or -1 with d at file:line:col. */
+/*
+ * The .yaml files of dirs ("DIR[:DIR...]"), in file-name order; a file of
+ * a later directory replaces the earlier one of the same name, so that a
+ * shop's own directory overrides or extends the shipped one.
+ */
+int owi_rules_files(const char *dirs, char ***paths, size_t *n,
+    struct owi_diag *d);
+void owi_rules_files_free(char **paths, size_t n);
+
+/* Reads the .yaml files of dir (or DIR:DIR...).  Returns 0, or -1 with d at file:line:col. */
 int owi_config_load(const char *dir, struct owi_config *c, struct owi_diag *d);
 void owi_config_free(struct owi_config *c);
 

@@ -23,7 +23,8 @@ static int
 bad(struct owi_diag *d, const char *file, const char *where, const char *what,
     const char *key)
 {
-	owi_diag_set(d, file, 0, 0, "%s: \"%s\" %s", where, key, what);
+	/* No line to give: the file leads the message itself. */
+	owi_diag_set(d, "", 0, 0, "%s: %s: \"%s\" %s", file, where, key, what);
 	return -1;
 }
 

@@ -661,6 +661,39 @@ many_mails() {
 	[[ $stderr == "owi-shop: "* ]]
 }
 
+@test "a wrong value or an unknown key in the configuration: file:line:col, exit 78" {
+	mail t1 jeanne.martin@example.fr fr order_reference=KHWLILZLL
+	printf 'shop:\n  backend: file\n  retries: many\n' >"$BATS_TEST_TMPDIR/bad.yaml"
+	run --separate-stderr owi-shop -c "$BATS_TEST_TMPDIR/bad.yaml" -r "$RULES" -f "$EXPORT" "$IN"
+	assert_failure 78
+	assert_equal "$stderr" "owi-shop: $BATS_TEST_TMPDIR/bad.yaml:3:12: 'shop.retries' must be a number from 0 to 10"
+	printf 'shop:\n  timout: 3\n' >"$BATS_TEST_TMPDIR/bad.yaml"
+	run --separate-stderr owi-shop -c "$BATS_TEST_TMPDIR/bad.yaml" -r "$RULES" -f "$EXPORT" "$IN"
+	assert_failure 78
+	assert_equal "$stderr" "owi-shop: $BATS_TEST_TMPDIR/bad.yaml:2:3: unknown key 'shop.timout'"
+	printf 'shop:\n  url: [a\n' >"$BATS_TEST_TMPDIR/bad.yaml"
+	run --separate-stderr owi-shop -c "$BATS_TEST_TMPDIR/bad.yaml" -r "$RULES" -f "$EXPORT" "$IN"
+	assert_failure 78
+	[[ $stderr == "owi-shop: $BATS_TEST_TMPDIR/bad.yaml:3:"* ]]
+}
+
+@test "a broken shop export is a configuration error naming the file and the place" {
+	mail t1 jeanne.martin@example.fr fr order_reference=KHWLILZLL
+	printf '{"shop": {"name": "x", "languages": ["fr"]},\n "orders": [}\n' >"$BATS_TEST_TMPDIR/bad.json"
+	run --separate-stderr owi-shop -r "$RULES" -f "$BATS_TEST_TMPDIR/bad.json" "$IN"
+	assert_failure 78
+	[[ $stderr == "owi-shop: $BATS_TEST_TMPDIR/bad.json:2:"* ]]
+	python3 - "$EXPORT" "$BATS_TEST_TMPDIR/bad.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+d["orders"][2]["state"] = "Lost at sea"
+json.dump(d, open(sys.argv[2], "w", encoding="utf-8"))
+PY
+	run --separate-stderr owi-shop -r "$RULES" -f "$BATS_TEST_TMPDIR/bad.json" "$IN"
+	assert_failure 78
+	assert_equal "$stderr" "owi-shop: $BATS_TEST_TMPDIR/bad.json: orders[2]: \"state\" is not a PrestaShop default state"
+}
+
 # --- The WooCommerce backend ---------------------------------------------
 
 @test "woocommerce: an order by its number, completed read as shipped" {
