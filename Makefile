@@ -22,7 +22,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DOWI_VERSION='"$(VERSION)"' \
 ALL_LDFLAGS = $(LDFLAGS)
 LIBS = $(PKG_LIBS) $(LDLIBS)
 
-PROGS = owi-parse owi-classify owi-train owi-extract owi-shop
+PROGS = owi-parse owi-classify owi-train owi-extract owi-shop owi-route
 SEED = $(sort $(wildcard data/seed/*.jsonl))
 RULES = $(sort $(wildcard rules.d/*.yaml))
 LIB_SRC = $(wildcard common/*.c)
