@@ -25,6 +25,7 @@ LIBS = $(PKG_LIBS) $(LDLIBS)
 PROGS = owi-parse owi-classify owi-train owi-extract owi-shop owi-route
 SEED = $(sort $(wildcard data/seed/*.jsonl))
 RULES = $(sort $(wildcard rules.d/*.yaml))
+TEMPLATES = $(sort $(wildcard rules.d/templates/*))
 LIB_SRC = $(wildcard common/*.c)
 LIB_OBJ = $(LIB_SRC:common/%.c=$(BUILD)/common/%.o)
 HELPERS = $(patsubst tests/helper/%.c,$(BUILD)/tests/helper/%,$(wildcard tests/helper/*.c))
@@ -35,7 +36,7 @@ MAN7 = $(wildcard man/*.7)
 SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
-.PHONY: all check check-asan test bench demo deps install uninstall clean lint-man fuzz
+.PHONY: all check check-asan test bench demo deps eval install uninstall clean lint-man fuzz
 
 all: $(PROGS:%=$(BUILD)/%) $(BUILD)/model.owim
 
@@ -64,6 +65,20 @@ $(BUILD)/bench/floor: bench/floor.c
 
 deps:
 	./scripts/deps
+
+# The quality figures, each on data the model or rules never learned from:
+# the classifier (nested k-fold), the extractor, and the whole chain's
+# routing (automation rate beside its precision, folder accuracy).
+eval: all
+	$(BUILD)/owi-train -r rules.d -e $(SEED)
+	@echo
+	$(BUILD)/owi-extract -r rules.d -e data/extract/labelled.jsonl
+	@echo
+	$(BUILD)/owi-parse data/route/mail | \
+	    $(BUILD)/owi-classify -r rules.d -m $(BUILD)/model.owim | \
+	    $(BUILD)/owi-extract -r rules.d | \
+	    $(BUILD)/owi-shop -r rules.d -f data/route/shop.json | \
+	    $(BUILD)/owi-route -r rules.d -e data/route/labels.jsonl
 
 # The test command of the README: dependencies, build, every bats suite.
 check: deps
@@ -107,6 +122,8 @@ install: all
 	install -m 755 $(PROGS:%=$(BUILD)/%) $(DESTDIR)$(BINDIR)
 	install -d $(DESTDIR)$(DATADIR)/rules.d
 	install -m 644 $(RULES) $(DESTDIR)$(DATADIR)/rules.d
+	install -d $(DESTDIR)$(DATADIR)/rules.d/templates
+	install -m 644 $(TEMPLATES) $(DESTDIR)$(DATADIR)/rules.d/templates
 	install -m 644 $(BUILD)/model.owim $(DESTDIR)$(DATADIR)
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	$(if $(MAN5),install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5)
@@ -115,7 +132,9 @@ install: all
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(RULES:%=$(DESTDIR)$(DATADIR)/%) $(DESTDIR)$(DATADIR)/model.owim
-	-rmdir $(DESTDIR)$(DATADIR)/rules.d $(DESTDIR)$(DATADIR)
+	rm -f $(TEMPLATES:%=$(DESTDIR)$(DATADIR)/%)
+	-rmdir $(DESTDIR)$(DATADIR)/rules.d/templates $(DESTDIR)$(DATADIR)/rules.d \
+		$(DESTDIR)$(DATADIR)
 	rm -f $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%)
 	rm -f $(MAN5:man/%=$(DESTDIR)$(MANDIR)/man5/%)
 	rm -f $(MAN7:man/%=$(DESTDIR)$(MANDIR)/man7/%)

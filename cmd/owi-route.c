@@ -113,11 +113,14 @@ score(struct run *r, json_object *env, json_object *route)
 		r->should_reply++;
 	if (same(action, "reply")) {
 		r->replied++;
+		const char *order = owi_envelope_get_string(label, "order");
+
+		/* Right: the right template, about the right order if any. */
 		if (json_object_get_boolean(auto_ok) &&
 		    same(owi_envelope_get_string(route, "template"),
 		    owi_envelope_get_string(label, "template")) &&
-		    same(owi_envelope_get_string(route, "order"),
-		    owi_envelope_get_string(label, "order")))
+		    (order == NULL || same(owi_envelope_get_string(route, "order"),
+		    order)))
 			r->replied_right++;
 		else {
 			json_object *w = json_object_new_object();

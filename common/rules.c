@@ -504,10 +504,12 @@ parse_kids(struct loader *ld, yaml_node_t *v, struct cond *c, const char *name)
 	n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
 	if ((c->kids = calloc(n + 1, sizeof(*c->kids))) == NULL)
 		return -1;
-	for (size_t i = 0; i < n; i++, c->n++)
+	for (size_t i = 0; i < n; i++) {
+		c->n = i + 1;	/* freed by cond_free whatever happens */
 		if (parse_cond(ld, node(ld, v->data.sequence.items.start[i]),
 		    &c->kids[i]) != 0)
 			return -1;
+	}
 	return 0;
 }
 
@@ -532,32 +534,32 @@ parse_cond(struct loader *ld, yaml_node_t *n, struct cond *c)
 		c->kind = C_ALL;
 		if ((c->kids = calloc(npairs + 1, sizeof(*c->kids))) == NULL)
 			return -1;
-		for (size_t i = 0; i < npairs; i++, c->n++) {
+		int rc = 0;
+
+		/* Every key is read, so that each problem is reported. */
+		for (size_t i = 0; i < npairs; i++) {
 			yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
 			struct cond *k = &c->kids[i];
 			const char *key = scalar(node(ld, p->key));
 
-			memset(k, 0, sizeof(*k));
+			c->n = i + 1;
 			if (key == NULL) {
 				problem(ld, node(ld, p->key), "a key must be a string");
-				return -1;
-			}
-			if (strcmp(key, "all") == 0 || strcmp(key, "any") == 0) {
+				rc = -1;
+			} else if (strcmp(key, "all") == 0 || strcmp(key, "any") == 0) {
 				k->kind = key[1] == 'l' ? C_ALL : C_ANY;
-				if (parse_kids(ld, node(ld, p->value), k, key) != 0)
-					return -1;
+				rc |= parse_kids(ld, node(ld, p->value), k, key);
 			} else if (strcmp(key, "not") == 0) {
 				k->kind = C_NOT;
 				if ((k->kids = calloc(1, sizeof(*k->kids))) == NULL)
 					return -1;
 				k->n = 1;
-				if (parse_cond(ld, node(ld, p->value), k->kids) != 0)
-					return -1;
-			} else if (parse_test(ld, node(ld, p->key), node(ld, p->value),
-			    k) != 0)
-				return -1;
+				rc |= parse_cond(ld, node(ld, p->value), k->kids);
+			} else
+				rc |= parse_test(ld, node(ld, p->key), node(ld, p->value),
+				    k);
 		}
-		return 0;
+		return rc;
 	} else {
 		yaml_node_pair_t *p = n->data.mapping.pairs.start;
 		yaml_node_t *k = node(ld, p->key), *v = node(ld, p->value);

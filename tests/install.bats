@@ -12,7 +12,7 @@ setup() {
 	dest=$BATS_TEST_TMPDIR/dest
 	run make -s -C "$REPO" BUILD="$BUILD" DESTDIR="$dest" install
 	assert_success
-	for p in owi-parse owi-classify owi-extract owi-train; do
+	for p in owi-parse owi-classify owi-extract owi-shop owi-route owi-train; do
 		[ -x "$dest/usr/local/bin/$p" ] || fail "no $p"
 		[ -f "$dest/usr/local/share/man/man1/$p.1" ] || fail "no $p.1"
 	done
@@ -21,6 +21,11 @@ setup() {
 	[ -f "$dest/usr/local/share/owi/model.owim" ]
 	[ -f "$dest/usr/local/share/owi/rules.d/00-motives.yaml" ]
 	run "$dest/usr/local/bin/owi-parse" --version
+	assert_success
+	# The installed rules check, their templates beside them, where the
+	# programs look by default (owi-route --check with no -r reads DATADIR
+	# only when PREFIX matches, so name the installed directory).
+	run "$dest/usr/local/bin/owi-route" --check -r "$dest/usr/local/share/owi/rules.d"
 	assert_success
 	run make -s -C "$REPO" BUILD="$BUILD" DESTDIR="$dest" uninstall
 	assert_success
