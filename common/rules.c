@@ -832,7 +832,17 @@ load_rule(struct loader *ld, yaml_node_t *n)
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
 	    p < n->data.mapping.pairs.top; p++) {
 		const char *key = scalar(node(ld, p->key));
+		int twice = 0;
 
+		for (yaml_node_pair_t *q = n->data.mapping.pairs.start;
+		    key != NULL && q < p; q++)
+			twice |= scalar(node(ld, q->key)) != NULL &&
+			    strcmp(scalar(node(ld, q->key)), key) == 0;
+		if (twice) {
+			problem(ld, node(ld, p->key), "'%s' is given twice", key);
+			bad = 1;
+			continue;
+		}
 		if (key != NULL && strcmp(key, "name") == 0)
 			continue;
 		bad |= rule_key(ld, &r, node(ld, p->key), node(ld, p->value)) != 0;

@@ -1,6 +1,7 @@
 /*
- * fuzz-rules - libFuzzer entry point for the rules loader: any bytes as a
- * rules.d file load, or fail with a diagnostic, never a crash or a leak.
+ * fuzz-rules - libFuzzer entry point for the rules loaders: any bytes as a
+ * rules.d file load, or fail with a diagnostic, never a crash or a leak;
+ * rules that load route an envelope.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -8,6 +9,8 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "envelope.h"
+#include "rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 
@@ -30,7 +33,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		return 0;
 	fwrite(data, 1, len, fp);
 	fclose(fp);
-	if (owi_config_load(dir, &c, &d) == 0)
+	if (owi_config_load(dir, &c, &d) == 0) {
+		struct owi_problems p;
+		struct owi_rules *r = owi_rules_load(dir, &c, &p);
+
+		if (r != NULL) {
+			json_object *env = json_tokener_parse("{\"owi\":1,\"id\":\"f\","
+			    "\"message\":{\"date\":\"2025-10-07T10:00:00+02:00\"},"
+			    "\"classification\":{\"motives\":[{\"id\":\"other\","
+			    "\"score\":0.9,\"sure\":true}]},\"shop\":{\"orders\":[]}}");
+
+			json_object_put(owi_route(r, env, 0));
+			json_object_put(env);
+			owi_rules_free(r);
+		}
+		owi_problems_free(&p);
 		owi_config_free(&c);
+	}
 	return 0;
 }
