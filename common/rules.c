@@ -184,7 +184,8 @@ static const char *const shop_keys[] = { "backend", "lang", "failed",
 	"orders", "customer", "products", "not_found", "not_found.type",
 	"not_found.value", "not_found.refused", NULL };
 /* The facts owi-route computes for the rules (owi-rules(5)). */
-static const char *const fact_keys[] = { "motive", "motives", "score",
+static const char *const fact_keys[] = { "motive", "likely_motive",
+	"motives", "score",
 	"spam", "lang", "signals", "automated", "sender", "shop_address",
 	"orders_count", "products_count", "days_since_order",
 	"days_since_shipping", "time", "time.weekday", "time.hour",
@@ -359,7 +360,8 @@ static void
 check_motive(struct loader *ld, yaml_node_t *n, const char *path,
     const struct value *v)
 {
-	if ((strcmp(path, "motive") == 0 || strcmp(path, "motives") == 0) &&
+	if ((strcmp(path, "motive") == 0 || strcmp(path, "motives") == 0 ||
+	    strcmp(path, "likely_motive") == 0) &&
 	    v->type == V_STR && owi_config_motive(ld->r->cfg, v->s) == NULL)
 		problem(ld, n, "unknown motive '%s'", v->s);
 }
@@ -623,6 +625,22 @@ template_exists(struct loader *ld, const char *name)
 	return 0;
 }
 
+/* "motive:ID" names the folder of that motive, wherever it was set. */
+static int
+resolve_folder(struct loader *ld, yaml_node_t *v, char **folder)
+{
+	const struct owi_motive *m;
+
+	if (strncmp(*folder, "motive:", 7) != 0)
+		return 0;
+	if ((m = owi_config_motive(ld->r->cfg, *folder + 7)) == NULL) {
+		problem(ld, v, "unknown motive '%s'", *folder + 7);
+		return -1;
+	}
+	free(*folder);
+	return (*folder = strdup(m->folder)) == NULL ? -1 : 0;
+}
+
 static int
 folder_known(const struct owi_config *cfg, const char *folder)
 {
@@ -739,7 +757,8 @@ rule_key(struct loader *ld, struct rule *r, yaml_node_t *k, yaml_node_t *v)
 	}
 	if (strcmp(key, "file") == 0) {
 		if (set_action(ld, k, r, A_FILE) != 0 ||
-		    string_of(ld, v, key, &r->folder) != 0)
+		    string_of(ld, v, key, &r->folder) != 0 ||
+		    resolve_folder(ld, v, &r->folder) != 0)
 			return -1;
 		if (!folder_known(ld->r->cfg, r->folder)) {
 			problem(ld, v, "unknown folder '%s'", r->folder);
@@ -748,7 +767,8 @@ rule_key(struct loader *ld, struct rule *r, yaml_node_t *k, yaml_node_t *v)
 		return 0;
 	}
 	if (strcmp(key, "folder") == 0) {
-		if (string_of(ld, v, key, &r->folder) != 0)
+		if (string_of(ld, v, key, &r->folder) != 0 ||
+		    resolve_folder(ld, v, &r->folder) != 0)
 			return -1;
 		if (!folder_known(ld->r->cfg, r->folder)) {
 			problem(ld, v, "unknown folder '%s'", r->folder);
@@ -1238,6 +1258,24 @@ add_days_since(json_object *f, const char *key, const char *date, long today)
 		json_object_object_add(f, key, json_object_new_int64(today - d));
 }
 
+/* The first order found that was placed by the mail's day: an order of
+ * a later day is not what the mail is about (a replay, a later order). */
+static json_object *
+first_order(json_object *env, long today)
+{
+	json_object *orders = owi_envelope_get(env, "shop.orders");
+
+	for (size_t i = 0; orders != NULL && i < json_object_array_length(orders);
+	    i++) {
+		json_object *o = json_object_array_get_idx(orders, i);
+		long d = day_number(owi_envelope_get_string(o, "date"));
+
+		if (d < 0 || today < 0 || d <= today)
+			return o;
+	}
+	return NULL;
+}
+
 /* The values owi-route adds for the rules (owi-rules(5), FACTS). */
 static json_object *
 facts_of(const struct owi_rules *r, json_object *env, long now)
@@ -1259,6 +1297,8 @@ facts_of(const struct owi_rules *r, json_object *env, long now)
 
 		if (i == 0 && json_object_object_get_ex(m, "score", &x))
 			json_object_object_add(f, "score", json_object_get(x));
+		if (i == 0 && json_object_object_get_ex(m, "id", &x))
+			json_object_object_add(f, "likely_motive", json_object_get(x));
 		if (is_true(owi_envelope_get(m, "sure")) &&
 		    json_object_object_get_ex(m, "id", &id)) {
 			if (json_object_array_length(sure) == 0)
@@ -1291,8 +1331,6 @@ facts_of(const struct owi_rules *r, json_object *env, long now)
 	x = owi_envelope_get(env, "shop.products");
 	json_object_object_add(f, "products_count", json_object_new_int(x ?
 	    (int)json_object_array_length(x) : 0));
-	if ((order = owi_envelope_get(env, "shop.orders.0")) != NULL)
-		json_object_object_add(f, "order", json_object_get(order));
 	if ((x = owi_envelope_get(env, "shop.products.0")) != NULL)
 		json_object_object_add(f, "product", json_object_get(x));
 	if ((x = owi_envelope_get(env, "shop.customer")) != NULL &&
@@ -1304,6 +1342,9 @@ facts_of(const struct owi_rules *r, json_object *env, long now)
 	localtime_r(&tt, &tm);
 	strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
 	today = day_number(buf);
+	order = first_order(env, today);
+	if (order != NULL)
+		json_object_object_add(f, "order", json_object_get(order));
 	if (order != NULL) {
 		add_days_since(f, "days_since_order", owi_envelope_get_string(order,
 		    "date"), today);
@@ -1352,7 +1393,8 @@ facts_of(const struct owi_rules *r, json_object *env, long now)
 
 /* ---- evaluation ------------------------------------------------------- */
 
-static const char *const fact_roots[] = { "motive", "motives", "score", "spam",
+static const char *const fact_roots[] = { "motive", "likely_motive",
+	"motives", "score", "spam",
 	"lang", "signals", "automated", "sender", "shop_address", "orders_count",
 	"products_count", "order", "product", "customer", "days_since_order",
 	"days_since_shipping", "time", "header", NULL };
@@ -1703,6 +1745,11 @@ apply_guards(const struct owi_rules *r, json_object *env, json_object *facts,
 			guard(guards, "foreign-order", buf);
 		}
 	}
+	if ((x = owi_envelope_get(facts, "order.matched_by")) != NULL &&
+	    strcmp(json_object_get_string(x), "sender") == 0 &&
+	    json_object_get_int(owi_envelope_get(facts, "orders_count")) > 1)
+		guard(guards, "ambiguous-order", "the mail names no order and the "
+		    "sender has several");
 	x = owi_envelope_get(facts, "signals");
 	if (x != NULL && json_object_array_length(x) > 0) {
 		snprintf(buf, sizeof(buf), "signal %s",
