@@ -68,6 +68,7 @@ struct rule {
 	char **tags;
 	size_t n_tags;
 	int cont, disabled;
+	int dir;		/* the rules directory it came from, in -r order */
 };
 
 struct owi_rules {
@@ -91,6 +92,7 @@ struct loader {
 	struct owi_problems *p;
 	char **dirs;		/* template directories */
 	size_t n_dirs;
+	int dir;		/* the file's rules directory, in -r order */
 };
 
 /* ---- problems -------------------------------------------------------- */
@@ -814,9 +816,17 @@ add_rule(struct loader *ld, yaml_node_t *n, struct rule *r)
 	struct owi_rules *rs = ld->r;
 	struct rule *nv;
 
-	/* A rule of the same name replaces the earlier one, in its place. */
+	/*
+	 * A rule of the same name replaces the earlier one, in its place;
+	 * across directories the later directory's wins whatever the file
+	 * names, so that a shop's 25-myshop.yaml overrides 30-routes.yaml.
+	 */
 	for (size_t i = 0; i < rs->n; i++)
 		if (strcmp(rs->v[i].name, r->name) == 0) {
+			if (r->dir < rs->v[i].dir) {
+				rule_free(r);
+				return;
+			}
 			rule_free(&rs->v[i]);
 			rs->v[i] = *r;
 			return;
@@ -871,8 +881,7 @@ load_rule(struct loader *ld, yaml_node_t *n)
 		problem(ld, n, "a rule needs a name");
 		bad = 1;
 	}
-	if (!bad && !r.disabled && r.action == A_NONE && !r.cont &&
-	    r.folder == NULL) {
+	if (!bad && !r.disabled && r.action == A_NONE && !r.cont) {
 		problem(ld, n, "rule '%s' has no action (reply, draft, file) and "
 		    "does not continue", r.name);
 		bad = 1;
@@ -887,6 +896,7 @@ load_rule(struct loader *ld, yaml_node_t *n)
 		return;
 	}
 	r.file = strdup(ld->file);
+	r.dir = ld->dir;
 	r.line = (long)n->start_mark.line + 1;
 	r.col = (long)n->start_mark.column + 1;
 	add_rule(ld, n, &r);
@@ -1098,7 +1108,7 @@ owi_rules_load(const char *dirs, const struct owi_config *cfg,
     struct owi_problems *p)
 {
 	struct owi_rules *r = calloc(1, sizeof(*r));
-	struct loader ld = { "", NULL, r, p, NULL, 0 };
+	struct loader ld = { "", NULL, r, p, NULL, 0, 0 };
 	char **files, *list, *save = NULL;
 	size_t n;
 	struct owi_diag d;
@@ -1132,6 +1142,16 @@ owi_rules_load(const char *dirs, const struct owi_config *cfg,
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			ld.file = files[i];
+			ld.dir = 0;
+			/* Which directory: the last whose name leads the path. */
+			for (size_t k = 0; k < ld.n_dirs; k++) {
+				size_t len = strlen(ld.dirs[k]) - strlen("/templates");
+
+				if (strncmp(files[i], ld.dirs[k], len) == 0 &&
+				    files[i][len] == '/' && strchr(files[i] + len + 1,
+				    '/') == NULL)
+					ld.dir = (int)k;
+			}
 			load_file(&ld);
 		}
 		/* Rules keep their file's name; the list of names goes. */
