@@ -18,20 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
     "$corpus"/spam "$corpus"/spam_2 >"$tmp/in.jsonl"
 mails=$(wc -l <"$tmp/in.jsonl" | tr -d ' ')
 
-# best NAME CMD...: the best wall time of 3 runs, and the peak RSS.
-best() {
-	name=$1
-	shift
-	t_best=
-	for i in 1 2 3; do
-		/usr/bin/time -f '%e %M' -o "$tmp/time" "$@" "$tmp/in.jsonl" >"$tmp/out.jsonl"
-		read -r t rss <"$tmp/time"
-		if [ -z "$t_best" ] || [ "$(echo "$t < $t_best" | bc)" = 1 ]; then
-			t_best=$t
-		fi
-	done
-	echo "$name $t_best $rss"
-}
+. "$here/lib.sh"
 base=$(best baseline "$build/tests/helper/test-envelope")
 ext=$(best owi-extract "$build/owi-extract" -r "$here/../rules.d")
 entities=$(python3 -c '

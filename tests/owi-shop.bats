@@ -5,8 +5,8 @@
 # tests/servers/*.py, started as in servers.bats.
 
 load test_helper
+load servers/servers
 
-SERVERS=$BATS_TEST_DIRNAME/servers
 EXPORT=$BATS_TEST_DIRNAME/../examples/shop.json
 RULES=$BATS_TEST_DIRNAME/../rules.d
 PSKEY=OWITESTKEY0123456789ABCDEFGHIJKL
@@ -24,11 +24,7 @@ setup() {
 }
 
 teardown() {
-	local pid
-	while read -r pid; do
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done <"$BATS_TEST_TMPDIR/pids"
+	stop_servers
 }
 
 # config [KEY=VALUE...]: the shop section of $OWI_CONFIG, fast and gentle
@@ -81,26 +77,7 @@ keep() {
 	printf '%s\n' "$output" >"${1:-$OUT}"
 }
 
-# launch NAME SCRIPT [ARGS...] and ready NAME, as in servers.bats.
-launch() {
-	local name=$1 script=$2
-	shift 2
-	python3 "$SERVERS/$script" --data "$EXPORT" --port 0 "$@" \
-		>"$BATS_TEST_TMPDIR/$name.out" 2>"$BATS_TEST_TMPDIR/$name.err" 3>&- &
-	echo $! >>"$BATS_TEST_TMPDIR/pids"
-	echo $! >"$BATS_TEST_TMPDIR/$name.pid"
-}
 
-ready() {
-	local name=$1 i port
-	for i in $(seq 200); do
-		grep -q '^listening ' "$BATS_TEST_TMPDIR/$name.out" && break
-		sleep 0.025
-	done
-	port=$(sed -n 's/^listening 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$BATS_TEST_TMPDIR/$name.out")
-	[ -n "$port" ] || fail "$name did not start: $(cat "$BATS_TEST_TMPDIR/$name.err")"
-	printf -v "PORT_$name" %s "$port"
-}
 
 # prestashop NAME [ARGS...]: a PrestaShop server; $PS is its API URL and
 # the key is in OWI_SHOP_KEY.

@@ -6,35 +6,14 @@
 bats_require_minimum_version 1.5.0
 load /usr/lib/bats/bats-support/load
 load /usr/lib/bats/bats-assert/load
+load servers/servers
 
-SERVERS=$BATS_TEST_DIRNAME/servers
 DATA=$BATS_TEST_DIRNAME/../examples/shop.json
 KEY=OWITESTKEY0123456789ABCDEFGHIJKL
 CK=ck_0123456789abcdef0123456789abcdef01234567
 CS=cs_0123456789abcdef0123456789abcdef01234567
 
-# launch NAME SCRIPT [ARGS...]: runs a server on a free port in the
-# background, its fd 3 closed so that bats does not wait for it.
-launch() {
-	local name=$1 script=$2
-	shift 2
-	python3 "$SERVERS/$script" --data "$DATA" --port 0 "$@" \
-		>"$BATS_TEST_TMPDIR/$name.out" 2>"$BATS_TEST_TMPDIR/$name.err" 3>&- &
-	echo $! >>"$BATS_TEST_TMPDIR/pids"
-	echo $! >"$BATS_TEST_TMPDIR/$name.pid"
-}
 
-# ready NAME: waits for the "listening 127.0.0.1:PORT" line, sets PORT_NAME.
-ready() {
-	local name=$1 i port
-	for i in $(seq 200); do
-		grep -q '^listening ' "$BATS_TEST_TMPDIR/$name.out" && break
-		sleep 0.025
-	done
-	port=$(sed -n 's/^listening 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$BATS_TEST_TMPDIR/$name.out")
-	[ -n "$port" ] || fail "$name did not start: $(cat "$BATS_TEST_TMPDIR/$name.err")"
-	printf -v "PORT_$name" %s "$port"
-}
 
 start() {
 	launch "$@"
@@ -54,11 +33,7 @@ setup() {
 }
 
 teardown() {
-	local pid
-	while read -r pid; do
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done <"$BATS_TEST_TMPDIR/pids"
+	stop_servers
 }
 
 # get URL [CURL ARGS...]: the body in $BODY, headers in $HDRS, status in
