@@ -157,6 +157,22 @@ check_export(struct owi_diag *d, const char *file, struct file_shop *f)
 		if (need(d, file, c, where, "email", 's') != 0)
 			return -1;
 	}
+	if (json_object_object_get_ex(f->root, "threads", NULL)) {
+		json_object *threads;
+
+		if (need(d, file, f->root, "top level", "threads", 'a') != 0)
+			return -1;
+		json_object_object_get_ex(f->root, "threads", &threads);
+		for (size_t i = 0; i < json_object_array_length(threads); i++) {
+			json_object *t = json_object_array_get_idx(threads, i);
+			char where[64];
+
+			snprintf(where, sizeof(where), "threads[%zu]", i);
+			if (need(d, file, t, where, "email", 's') != 0 ||
+			    need(d, file, t, where, "status", 's') != 0)
+				return -1;
+		}
+	}
 	return 0;
 }
 
@@ -418,6 +434,19 @@ file_customer(struct owi_shop *s, const char *email, json_object **out)
 	}
 	owi_shop_history(*out, summary);
 	json_object_put(summary);
+	if (json_object_object_get_ex(f->root, "threads", &summary)) {
+		int open = 0;
+
+		for (size_t i = 0; i < json_object_array_length(summary); i++) {
+			json_object *t = json_object_array_get_idx(summary, i);
+			const char *e = owi_envelope_get_string(t, "email");
+			const char *st = owi_envelope_get_string(t, "status");
+
+			open += e != NULL && strcasecmp(e, email) == 0 && st != NULL &&
+			    strcmp(st, "closed") != 0;
+		}
+		json_object_object_add(*out, "open_threads", json_object_new_int(open));
+	}
 	return 0;
 }
 

@@ -461,6 +461,40 @@ ps_by_email(struct owi_shop *s, const char *email, int n, json_object *out)
 	return rc;
 }
 
+/*
+ * The customer's customer-service threads not closed (§6
+ * customer_threads).  A key without the grant gets a 401 code 26 on this
+ * call only (§10): then the shop simply has no threads to tell.
+ */
+static int
+ps_open_threads(struct owi_shop *s, const char *email, json_object *customer)
+{
+	char q[1024], *e = owi_http_escape(email);
+	json_object *l;
+	int open = 0;
+
+	if (e == NULL)
+		return owi_shop_fail(s, "bad-answer", "out of memory");
+	snprintf(q, sizeof(q), "filter%%5Bemail%%5D=%%5B%s%%5D&display=%%5Bid,"
+	    "status%%5D", e);
+	free(e);
+	if (ps_list(s, "customer_threads", q, &l) != 0) {
+		if (s->fail_code != NULL && strcmp(s->fail_code, "auth") == 0) {
+			s->fail_code = NULL;
+			return 0;
+		}
+		return -1;
+	}
+	for (size_t i = 0; i < json_object_array_length(l); i++) {
+		const char *st = str(json_object_array_get_idx(l, i), "status");
+
+		open += st != NULL && strcmp(st, "closed") != 0;
+	}
+	json_object_put(l);
+	json_object_object_add(customer, "open_threads", json_object_new_int(open));
+	return 0;
+}
+
 static int
 ps_customer(struct owi_shop *s, const char *email, json_object **out)
 {
@@ -510,7 +544,7 @@ ps_customer(struct owi_shop *s, const char *email, json_object **out)
 	json_object_put(summary);
 	json_object_put(orders);
 	json_object_put(l);
-	return 0;
+	return ps_open_threads(s, email, *out);
 }
 
 static int
