@@ -638,6 +638,31 @@ many_mails() {
 	[[ $stderr == "owi-shop: "* ]]
 }
 
+@test "open customer-service threads: the export's and PrestaShop's agree" {
+	# owi-shop(1): "open_threads: how many of the customer's threads are
+	# not closed"; examples/shop.json: Jeanne one open and one closed,
+	# John one pending1, Paul one closed, Emma none.
+	mail t1 jeanne.martin@example.fr fr
+	mail t2 john.smith@example.com en
+	mail t3 paul.durand@example.fr fr
+	mail t4 emma.wilson@example.co.uk en
+	run --separate-stderr owi-shop -r "$RULES" -f "$EXPORT" "$IN"
+	assert_success
+	keep "$BATS_TEST_TMPDIR/file.jsonl"
+	for n in 1 2 3 4; do
+		run jget "$BATS_TEST_TMPDIR/file.jsonl" 'm["shop"]["customer"]["open_threads"]' "$n"
+		assert_output "$(echo 1 1 0 0 | cut -d' ' -f"$n")"
+	done
+	prestashop ps
+	run --separate-stderr owi-shop -r "$RULES" -b prestashop -u "$PS" "$IN"
+	assert_success
+	keep "$BATS_TEST_TMPDIR/ps.jsonl"
+	for n in 1 2 3 4; do
+		run jget "$BATS_TEST_TMPDIR/ps.jsonl" 'm["shop"]["customer"]["open_threads"]' "$n"
+		assert_output "$(echo 1 1 0 0 | cut -d' ' -f"$n")"
+	done
+}
+
 @test "a wrong value or an unknown key in the configuration: file:line:col, exit 78" {
 	mail t1 jeanne.martin@example.fr fr order_reference=KHWLILZLL
 	printf 'shop:\n  backend: file\n  retries: many\n' >"$BATS_TEST_TMPDIR/bad.yaml"

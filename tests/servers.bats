@@ -717,6 +717,176 @@ json.dump(d, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)' "$DA
 	assert_output '["1759385700"]'
 }
 
+# --- §6, §10.7 Customer service ---------------------------------------------
+
+@test "§10.7 a customer's threads by e-mail, display=full: §6 fields in order, customer_messages ids" {
+	# §10.7 "Messages → GET /api/customer_threads?filter[id_order]=[5]&display=full
+	# or filter[email]=[EMAIL]"; §6 "customer_threads (CustomerThread): id,
+	# id_lang, id_shop, id_customer, id_order, id_product, id_contact, email,
+	# token, status (open|closed|pending1|pending2), date_add, date_upd.
+	# Association customer_messages{id}."  §3.5 "After the fields, one key
+	# "associations" ... each row has exactly the association's declared
+	# fields"; §3.2 the entity's own id a number, every other field a string,
+	# "Inside associations every value, id included, is a string".
+	psq "customer_threads?filter[email]=[jeanne.martin@example.fr]&display=full&output_format=JSON"
+	assert_equal "$code" 200
+	run json 'sorted({tuple(t) for t in d["customer_threads"]})'
+	assert_output '[["id", "id_lang", "id_shop", "id_customer", "id_order", "id_product", "id_contact", "email", "token", "status", "date_add", "date_upd", "associations"]]'
+	# examples/shop.json: Jeanne's open thread about order 1040 and her
+	# closed one without order (an unset id is stored as 0).
+	run json 'sorted((t["status"], t["id_order"], t["email"]) for t in d["customer_threads"])'
+	assert_output '[["closed", "0", "jeanne.martin@example.fr"], ["open", "1040", "jeanne.martin@example.fr"]]'
+	run json 'sorted({type(v).__name__ for t in d["customer_threads"] for k, v in t.items() if k not in ("id", "associations")} | {type(t["id"]).__name__ for t in d["customer_threads"]})'
+	assert_output '["int", "str"]'
+	run json 'sorted({(tuple(t["associations"]), tuple(r), type(r["id"]).__name__) for t in d["customer_threads"] for r in t["associations"]["customer_messages"]})'
+	assert_output '[[["customer_messages"], ["id"], "str"]]'
+	# id_customer is the customer with that e-mail (§6 customers).
+	local ids
+	ids=$(json 'sorted({t["id_customer"] for t in d["customer_threads"]})')
+	psq "customers?filter[email]=[jeanne.martin@example.fr]&display=[id]&output_format=JSON"
+	run json '[str(c["id"]) for c in d["customers"]]'
+	assert_output "$ids"
+}
+
+@test "§2.2 customer_threads?filter[status]=[open|pending1]" {
+	# "[a|b|c] equals any (OR)"; §6 "status (open|closed|pending1|pending2)".
+	# examples/shop.json has Jeanne's open thread about 1040 and John's
+	# pending1 one about 1042; the two others are closed.
+	psq "customer_threads?filter[status]=[open|pending1]&display=[email,id_order,status]&output_format=JSON"
+	assert_equal "$code" 200
+	run json 'sorted((t["email"], t["id_order"], t["status"]) for t in d["customer_threads"])'
+	assert_output '[["jeanne.martin@example.fr", "1040", "open"], ["john.smith@example.com", "1042", "pending1"]]'
+	psq "customer_threads?filter[status]=[pending2]&output_format=JSON"
+	run body
+	assert_output '[]'
+}
+
+@test "§10.7 a thread's messages via filter[id_customer_thread], in §6 order (8.x)" {
+	# "GET /api/customer_threads?filter[id_order]=[5]&display=full";
+	# "GET /api/customer_messages?filter[id_customer_thread]=[T]&display=full".
+	# §6 "customer_messages (CustomerMessage): id, id_employee ("0" = written
+	# by the customer), id_customer_thread, (9.x: id_product), ip_address,
+	# message h, file_name, user_agent, private b, date_add, date_upd, read b."
+	psq "customer_threads?filter[id_order]=[1040]&display=full&output_format=JSON"
+	local thread messages
+	thread=$(json 'd["customer_threads"][0]["id"]')
+	messages=$(json '[r["id"] for r in d["customer_threads"][0]["associations"]["customer_messages"]]')
+	psq "customer_messages?filter[id_customer_thread]=[$thread]&display=full&sort=[id_ASC]&output_format=JSON"
+	assert_equal "$code" 200
+	run json 'sorted({tuple(m) for m in d["customer_messages"]})'
+	assert_output '[["id", "id_employee", "id_customer_thread", "ip_address", "message", "file_name", "user_agent", "private", "date_add", "date_upd", "read"]]'
+	run json '[str(m["id"]) for m in d["customer_messages"]]'
+	assert_output "$messages"
+	run json 'sorted({m["id_customer_thread"] for m in d["customer_messages"]})'
+	assert_output "[\"$thread\"]"
+	# examples/shop.json: Jeanne wrote first, customer service answered.
+	run json '[(m["id_employee"] == "0", m["message"].split(",")[0]) for m in d["customer_messages"]]'
+	assert_output '[[true, "Bonjour"], [false, "Bonjour Madame Martin"]]'
+	run json 'sorted({m[k] for m in d["customer_messages"] for k in ("private", "read")} - {"0", "1"})'
+	assert_output '[]'
+}
+
+@test "§11 customer_messages have id_product in 9.x only" {
+	# §11 "customer_messages | — | — | + id_product" (1.7.8, 8.0–8.2, 9.0);
+	# §6 "(9.x: id_product)"; §2.2 a field that is not in the resource is
+	# "Unknown field → 400 code 32".
+	start v9 prestashop.py --version 9
+	get "http://127.0.0.1:$PORT_v9/api/customer_messages?display=full&output_format=JSON" -u "$KEY:"
+	assert_equal "$code" 200
+	run json 'all("id_product" in m for m in d["customer_messages"]) and len(d["customer_messages"]) > 0'
+	assert_output true
+	get "http://127.0.0.1:$PORT_v9/api/customer_messages?filter[id_product]=[0]&output_format=JSON" -u "$KEY:"
+	assert_equal "$code" 200
+	psq "customer_messages?display=full&output_format=JSON"
+	run json 'any("id_product" in m for m in d["customer_messages"]) or len(d["customer_messages"]) == 0'
+	assert_output false
+	psq "customer_messages?filter[id_product]=[0]&output_format=JSON"
+	run json 'd["errors"][0]["code"]'
+	assert_output 32
+	start v17 prestashop.py --version 1.7
+	get "http://127.0.0.1:$PORT_v17/api/customer_messages?display=full&output_format=JSON" -u "$KEY:"
+	run json 'any("id_product" in m for m in d["customer_messages"])'
+	assert_output false
+}
+
+@test "§3.3 8.x drops falsy fields from a single customer_thread; 1.7 keeps them" {
+	# "For a single object ... this removes every top-level field whose
+	# value is "", "0", null, 0 or false"; "display=full on a single object
+	# avoids the loss (but changes the shape, §3.1)"; "1.7.8 keeps every
+	# field".  Jeanne's thread without order (examples/shop.json) has
+	# id_order and id_product 0.
+	psq "customer_threads?filter[email]=[jeanne.martin@example.fr]&filter[id_order]=[0]&output_format=JSON"
+	local thread
+	thread=$(json 'd["customer_threads"][0]["id"]')
+	psq "customer_threads/$thread?output_format=JSON"
+	assert_equal "$code" 200
+	run json '[k in d["customer_thread"] for k in ("id_order", "id_product", "id_customer", "email", "token", "status", "date_upd")]'
+	assert_output '[false, false, true, true, true, true, true]'
+	psq "customer_threads/$thread?display=full&output_format=JSON"
+	run json '[d["customer_threads"][0][k] for k in ("id_order", "id_product")]'
+	assert_output '["0", "0"]'
+	# The customer's own message: id_employee "0" (§6), private and read
+	# "0" (§6 b), no attachment.
+	local message
+	message=$(json '[m["id"] for m in d["customer_threads"][0]["associations"]["customer_messages"]][0]' | tr -d '"')
+	psq "customer_messages/$message?output_format=JSON"
+	run json '[k in d["customer_message"] for k in ("id_employee", "private", "file_name", "id_customer_thread", "message", "date_add")]'
+	assert_output '[false, false, false, true, true, true]'
+	start v17 prestashop.py --version 1.7
+	get "http://127.0.0.1:$PORT_v17/api/customer_threads/$thread?output_format=JSON" -u "$KEY:"
+	run json '[d["customer_thread"][k] for k in ("id_order", "id_product")]'
+	assert_output '["0", "0"]'
+}
+
+@test "§4 a customer_thread in XML: xlinks on the ids, a customer_messages association" {
+	# "fields with an xlink_resource carry xlink:href (dropped when an id_*
+	# value is empty/0)"; "for real entities the header is
+	# nodeType="category" api="categories" instead of virtualEntity".
+	psq "customer_threads?filter[id_order]=[1040]&output_format=JSON"
+	local thread
+	thread=$(json 'd["customer_threads"][0]["id"]')
+	psq "customer_threads/$thread"
+	assert_equal "$code" 200
+	run grep -c "<id_order xlink:href=\"http://127.0.0.1:$PORT_ps/api/orders/1040\"><!\[CDATA\[1040\]\]></id_order>" "$BODY"
+	assert_output 1
+	run grep -c '<id_product><!\[CDATA\[0\]\]></id_product>' "$BODY"
+	assert_output 1
+	run grep -c '<customer_messages nodeType="customer_message" api="customer_messages">' "$BODY"
+	assert_output 1
+	run grep -c "<customer_message xlink:href=\"http://127.0.0.1:$PORT_ps/api/customer_messages/[0-9]*\">" "$BODY"
+	assert_output 2
+}
+
+@test "§3.1 an export without threads: customer_threads and customer_messages are empty" {
+	# "list, no match (any display) → []"; §4 "empty list: <orders> </orders>
+	# with nothing inside".
+	local data=$BATS_TEST_TMPDIR/shop.json
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+del d["threads"]
+json.dump(d, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)' "$DATA" "$data"
+	start bare prestashop.py --data "$data"
+	get "http://127.0.0.1:$PORT_bare/api/customer_threads?display=full&output_format=JSON" -u "$KEY:"
+	assert_equal "$code" 200
+	run body
+	assert_output '[]'
+	get "http://127.0.0.1:$PORT_bare/api/customer_messages" -u "$KEY:"
+	run sed -n 3,4p "$BODY"
+	assert_output $'<customer_messages>\n</customer_messages>'
+}
+
+@test "prestashop: a thread status outside §6's list is a data error naming the thread" {
+	# §6 "status (open|closed|pending1|pending2)".
+	local data=$BATS_TEST_TMPDIR/shop.json
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+d["threads"][1]["status"] = "answered"
+json.dump(d, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)' "$DATA" "$data"
+	run python3 "$BATS_TEST_DIRNAME/servers/prestashop.py" --data "$data" --port 0
+	assert_failure 65
+	assert_output --partial 'threads[1]: "status"'
+}
+
 # --- Slowness and failures -------------------------------------------------
 
 @test "--delay answers late enough for a client timeout" {

@@ -10,11 +10,12 @@
 #
 # The "database" is built once from the export: order states 1-13 of a
 # fresh install, carriers, customers, products, stock, orders with their
-# details, carrier rows and histories.  The list query is emulated the way
-# MySQL would run PrestaShop's SQL: string comparisons are case- and
-# accent-insensitive (utf8mb4_unicode_ci), numbers are compared as numbers,
-# NULL never matches, and an SQL error is swallowed into an empty list as
-# in production mode (§2.3).  Production mode also means PHP warnings
+# details, carrier rows and histories, customer-service threads with their
+# messages.  The list query is emulated the way MySQL would run
+# PrestaShop's SQL: string comparisons are case- and accent-insensitive
+# (utf8mb4_unicode_ci), numbers are compared as numbers, NULL never
+# matches, and an SQL error is swallowed into an empty list as in
+# production mode (§2.3).  Production mode also means PHP warnings
 # become extra errors and a 500 (§5); --dev turns that off.
 #
 # Only the Python standard library is used.  It listens on 127.0.0.1 only,
@@ -134,6 +135,16 @@ FILTER_FOREACH_LINE = {'1.7': 1159, '8': 1184, '9': 1170}
 Q6 = Decimal('0.000001')
 VAT = Decimal('1.2')
 NO_DATE = '0000-00-00 00:00:00'
+THREAD_STATUSES = ('open', 'closed', 'pending1', 'pending2')
+# Browsers of the customers writing to customer service (customer_message
+# user_agent, VARCHAR(128)).
+USER_AGENTS = (
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) '
+    'Chrome/140.0.0.0 Safari/537.36',
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) '
+    'Version/18.6 Safari/605.1.15',
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:143.0) Gecko/20100101 Firefox/143.0',
+)
 
 
 class Fatal(Exception):
@@ -610,6 +621,36 @@ def load_export(path):
             need(line, 'unit_price', 'num', lw)
         if state_id(o['state']) is None:
             raise DataError('%s: %s: unknown order state "%s"' % (path, where, o['state']))
+    # Optional: customer-service threads (absent: none).
+    for i, t in enumerate(need(data, 'threads', 'list', 'top level') if 'threads' in data else ()):
+        where = 'threads[%d]' % i
+        need(t, 'email', 'str', where)
+        oid = need(t, 'order_id', None, where)
+        if oid is not None and (isinstance(oid, bool) or not isinstance(oid, int)):
+            raise DataError('%s: %s: "order_id" is not an integer or null' % (path, where))
+        if oid is not None and oid not in ids:
+            raise DataError('%s: %s: "order_id" %d is not an order of the export'
+                            % (path, where, oid))
+        if need(t, 'status', 'str', where) not in THREAD_STATUSES:
+            raise DataError('%s: %s: "status" is not one of %s'
+                            % (path, where, ', '.join(THREAD_STATUSES)))
+        if not re.fullmatch(r'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d', need(t, 'date_add', 'str', where)):
+            raise DataError('%s: %s: "date_add" is not YYYY-MM-DD HH:MM:SS' % (path, where))
+        prev = t['date_add']
+        for j, m in enumerate(need(t, 'messages', 'list', where)):
+            mw = '%s.messages[%d]' % (where, j)
+            if need(m, 'from', 'str', mw) not in ('customer', 'employee'):
+                raise DataError('%s: %s: "from" is not "customer" or "employee"' % (path, mw))
+            md = need(m, 'date_add', 'str', mw)
+            if not re.fullmatch(r'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d', md):
+                raise DataError('%s: %s: "date_add" is not YYYY-MM-DD HH:MM:SS' % (path, mw))
+            # The format sorts as the calendar does.
+            if md < prev:
+                raise DataError('%s: %s: "date_add" is before the %s "date_add"' % (
+                    path, mw, "thread's" if j == 0 else "previous message's"))
+            prev = md
+            if need(m, 'message', 'str', mw) == '':
+                raise DataError('%s: %s: "message" is empty' % (path, mw))
     return data
 
 
@@ -755,6 +796,7 @@ class Database:
         customers = self._customers(export)
         products = self._products(export)
         self._orders(export, carriers, customers, products)
+        self._threads(export, customers)
 
     def i18n(self, fn):
         return {lid: fn(iso) for lid, iso in self.langs}
@@ -1297,6 +1339,85 @@ class Database:
                                'date_add': dts(when)})
                 history_id += 1
         for res in (orders, details, order_carriers, histories):
+            res.rows.sort(key=lambda r: r['id'])
+
+    def _threads(self, export, customers):
+        # Customer service (§6, §10.7): a thread as the contact form
+        # (module contactform) opens it with the "Customer service" contact
+        # (id 2), the customer's messages from the shop's front office,
+        # the replies from the back office by employee 1.  The ids are
+        # auto-increments, so they follow the dates: threads from 61,
+        # messages from 131.
+        v = self.version
+        threads = self._add_resource(Resource(
+            'customer_threads', 'customer_thread', 'customer_thread', 'id_customer_thread',
+            merge_fields(
+                [Field('id_lang', 'i', xlink='languages'),
+                 Field('id_shop', 'i', xlink='shops'),
+                 Field('id_customer', 'i', xlink='customers'),
+                 Field('id_order', 'i', xlink='orders'),
+                 Field('id_product', 'i', xlink='products')],
+                [Field('id_lang', 'i'), Field('id_contact', 'i'), Field('id_shop', 'i'),
+                 Field('id_customer', 'i'), Field('id_order', 'i'), Field('id_product', 'i'),
+                 Field('email'), Field('token'), Field('status'),
+                 Field('date_add', 'd'), Field('date_upd', 'd')]),
+            assocs=[Assoc('customer_messages', 'customer_message', [('id', None)])]))
+        # 9.0 declares its new id_product between id_employee and
+        # id_customer_thread, in the definition and the webservice fields.
+        ws = [Field('id_employee', 'i', xlink='employees')]
+        definition = [Field('id_employee', 'i')]
+        if v == '9':
+            ws.append(Field('id_product', 'i', xlink='products'))
+            definition.append(Field('id_product', 'i'))
+        ws.append(Field('id_customer_thread', 'i', xlink='customer_threads'))
+        definition += [Field('id_customer_thread', 'i'), Field('ip_address'),
+                       Field('message', 'h'), Field('file_name'), Field('user_agent'),
+                       Field('private', 'b'), Field('date_add', 'd'), Field('date_upd', 'd'),
+                       Field('read', 'b')]
+        messages = self._add_resource(Resource(
+            'customer_messages', 'customer_message', 'customer_message', 'id_customer_message',
+            merge_fields(ws, definition)))
+
+        export_threads = export.get('threads', [])
+        opened = sorted(range(len(export_threads)),
+                        key=lambda i: (export_threads[i]['date_add'], i))
+        thread_id = {i: 61 + n for n, i in enumerate(opened)}
+        posts = sorted((m['date_add'], thread_id[i], j)
+                       for i, t in enumerate(export_threads)
+                       for j, m in enumerate(t['messages']))
+        message_id = {(tid, j): 131 + n for n, (_, tid, j) in enumerate(posts)}
+        for i, t in enumerate(export_threads):
+            tid, email, msgs = thread_id[i], t['email'], t['messages']
+            cust = customers.get(email.lower())
+            id_customer, id_lang = (cust[0], cust[1]) if cust else (0, self.lang_ids[0])
+            digest = hashlib.sha1(('%s %s' % (email.lower(), t['date_add'])).encode()).digest()
+            # Tools::passwdGen(12) in PrestaShop; 12 hex digits here.
+            token = digest.hex()[:12]
+            # The front office stores (string) ip2long(REMOTE_ADDR); the
+            # addresses are from the documentation ranges (RFC 5737).
+            customer_ip = str((203 << 24) | (113 << 8) | (1 + digest[12] % 254))
+            office_ip = str((198 << 24) | (51 << 16) | (100 << 8) | 24)
+            agent = USER_AGENTS[digest[13] % len(USER_AGENTS)]
+            ids = sorted(message_id[(tid, j)] for j in range(len(msgs)))
+            threads.add({'id': tid, 'id_lang': str(id_lang), 'id_shop': '1',
+                         'id_customer': str(id_customer),
+                         'id_order': str(t['order_id'] or 0), 'id_product': '0',
+                         'id_contact': '2', 'email': email, 'token': token,
+                         'status': t['status'], 'date_add': t['date_add'],
+                         'date_upd': msgs[-1]['date_add'] if msgs else t['date_add']},
+                        customer_messages=[{'id': str(x)} for x in ids])
+            for j, m in enumerate(msgs):
+                mine = m['from'] == 'customer'
+                # Only the back office marks messages read, and only the
+                # employee's own (AdminCustomerThreads "mark as read").
+                messages.add({'id': message_id[(tid, j)], 'id_employee': '0' if mine else '1',
+                              'id_product': '0', 'id_customer_thread': str(tid),
+                              'ip_address': customer_ip if mine else office_ip,
+                              'message': m['message'], 'file_name': '',
+                              'user_agent': agent if mine else '', 'private': '0',
+                              'date_add': m['date_add'], 'date_upd': m['date_add'],
+                              'read': '0' if mine else '1'})
+        for res in (threads, messages):
             res.rows.sort(key=lambda r: r['id'])
 
 
