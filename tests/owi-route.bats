@@ -2040,3 +2040,37 @@ print(r["action"], "same" if a == b else json.dumps(b, ensure_ascii=False))' "$I
 	    "['owi', 'id', 'source', 'message', 'classification', 'entities', 'shop', 'route', 'errors', 'zz']" \
 	    'reply same')"
 }
+
+@test "--eval: the automation rate beside its precision, folder accuracy, wrong answers listed" {
+	# owi-route(1): "the share of mails answered automatically beside the
+	# share of those answers that were right ..., then the folder
+	# accuracy of the mails filed or drafted, and lists the wrong
+	# automatic answers."
+	mail right jeanne.martin@example.fr 2025-10-03T10:15:00+02:00 'Où en est ma commande ?' \
+	    "Bonjour, où en est ma commande KHWLILZLL ?" motive=order_tracking:0.97:0.63 order_reference=KHWLILZLL
+	mail wrong jeanne.martin@example.fr 2025-10-03T11:15:00+02:00 'Colis ?' \
+	    "Bonjour, et mon colis KHWLILZLL ?" motive=order_tracking:0.97:0.63 order_reference=KHWLILZLL
+	mail folder-ok john.smith@example.com 2025-10-07T09:01:00+01:00 'Wrong size' \
+	    "I ordered the jacket in L (order #1042) and received an M." motive=wrong_item:0.99:0.7 order_id=1042 lang=en
+	mail folder-bad john.smith@example.com 2025-10-07T10:01:00+01:00 'Parcel' \
+	    "The parcel of order #1042 arrived crushed." motive=carrier_issue:0.95:0.7 order_id=1042 lang=en
+	shipped
+	cat >"$BATS_TEST_TMPDIR/labels.jsonl" <<-'EOF'
+	{"file": "right.eml", "folder": "02 – Suivi de commande", "auto": true, "template": "order_shipped", "order": "KHWLILZLL"}
+	{"file": "wrong.eml", "folder": "02 – Suivi de commande", "auto": false, "template": null, "order": null, "note": "a human must look"}
+	{"file": "folder-ok.eml", "folder": "05 – Erreur produit reçu", "auto": false, "template": null, "order": "YTREZAQSD"}
+	{"file": "folder-bad.eml", "folder": "08 – Autres", "auto": false, "template": null, "order": "YTREZAQSD"}
+	EOF
+	run --separate-stderr owi-route -r "$RULES" -e "$BATS_TEST_TMPDIR/labels.jsonl" "$IN"
+	assert_success
+	assert_line --partial "answered automatically     2 of    4   50.0%   of which right 1: precision 0.500"
+	assert_line --partial "folder right 1: accuracy 0.500"
+	assert_line --partial "wrong.eml: order_shipped for KHWLILZLL, expected no automatic answer (a human must look)"
+	run --separate-stderr owi-route -r "$RULES" -j -e "$BATS_TEST_TMPDIR/labels.jsonl" "$IN"
+	assert_success
+	printf "%s\n" "$output" >"$BATS_TEST_TMPDIR/scores.json"
+	run python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(d["mails"], d["answered_automatically"], d["answers_right"], d["answer_precision"], d["filed"], d["folder_accuracy"], [w["file"] for w in d["wrong_answers"]])' "$BATS_TEST_TMPDIR/scores.json"
+	assert_output "4 2 1 0.5 2 0.5 ['wrong.eml']"
+}
