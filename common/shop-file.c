@@ -250,14 +250,6 @@ file_close(struct owi_shop *s)
 	free(f);
 }
 
-static double
-num(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_double(v) :
-	    0;
-}
 
 static json_object *
 state_of(struct owi_shop *s, json_object *o)
@@ -300,7 +292,7 @@ order_of(struct owi_shop *s, json_object *o)
 	for (size_t i = 0; i < json_object_array_length(src); i++) {
 		json_object *l = json_object_array_get_idx(src, i);
 		json_object *nl = json_object_new_object();
-		double unit = num(l, "unit_price");
+		double unit = owi_shop_num(l, "unit_price");
 		int qty = json_object_get_int(owi_envelope_get(l, "quantity"));
 
 		owi_json_add_string(nl, "product_reference",
@@ -313,7 +305,8 @@ order_of(struct owi_shop *s, json_object *o)
 	}
 	json_object_object_add(n, "lines", lines);
 	totals = json_object_new_object();
-	json_object_object_add(totals, "paid", owi_shop_money(num(o, "total_paid")));
+	json_object_object_add(totals, "paid", owi_shop_money(owi_shop_num(o,
+	    "total_paid")));
 	json_object_object_add(totals, "products", owi_shop_money(products));
 	json_object_object_add(n, "totals", totals);
 	return n;
@@ -427,7 +420,7 @@ file_customer(struct owi_shop *s, const char *email, json_object **out)
 		json_object_object_add(row, "date", owi_shop_date(
 		    owi_envelope_get_string(o, "date_add")));
 		json_object_object_add(row, "total", json_object_new_double(
-		    num(o, "total_paid")));
+		    owi_shop_num(o, "total_paid")));
 		json_object_object_add(row, "validated", json_object_new_boolean(
 		    owi_shop_ps_state(owi_envelope_get_string(o, "state"), 0)->logable));
 		json_object_array_add(summary, row);
@@ -469,7 +462,8 @@ file_products(struct owi_shop *s, const char *field, const char *value,
 		    "reference"));
 		owi_json_add_string(n, "ean13", owi_envelope_get_string(p, "ean13"));
 		owi_json_add_string(n, "name", owi_envelope_get_string(p, "name"));
-		json_object_object_add(n, "price", owi_shop_money(num(p, "price")));
+		json_object_object_add(n, "price", owi_shop_money(owi_shop_num(p,
+		    "price")));
 		json_object_object_add(n, "stock", json_object_new_int(stock));
 		json_object_object_add(n, "in_stock", json_object_new_boolean(stock > 0));
 		json_object_array_add(out, n);

@@ -105,32 +105,15 @@ ps_list(struct owi_shop *s, const char *resource, const char *query,
 	return 0;
 }
 
-static const char *
-str(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    json_object_is_type(v, json_type_null))
-		return NULL;
-	return json_object_get_string(v);
-}
 
 static int
 flag(json_object *o, const char *key)
 {
-	const char *v = str(o, key);
+	const char *v = owi_shop_str(o, key);
 
 	return v != NULL && strcmp(v, "1") == 0;
 }
 
-static double
-num(json_object *o, const char *key)
-{
-	const char *v = str(o, key);
-
-	return v ? strtod(v, NULL) : 0;
-}
 
 /* A language field in the language of this mail (§3.4). */
 static const char *
@@ -146,13 +129,13 @@ lang_value(struct owi_shop *s, json_object *v)
 	snprintf(id, sizeof(id), "%ld", p->lang_ids[owi_shop_lang_index(s)]);
 	for (size_t i = 0; i < json_object_array_length(v); i++) {
 		json_object *x = json_object_array_get_idx(v, i);
-		const char *xi = str(x, "id"), *xv = str(x, "value");
+		const char *xi = owi_shop_str(x, "id"), *xv = owi_shop_str(x, "value");
 
 		if (xi != NULL && strcmp(xi, id) == 0 && xv != NULL)
 			return xv;
 	}
 	for (size_t i = 0; i < json_object_array_length(v); i++) {
-		const char *xv = str(json_object_array_get_idx(v, i), "value");
+		const char *xv = owi_shop_str(json_object_array_get_idx(v, i), "value");
 
 		if (xv != NULL)
 			return xv;
@@ -175,11 +158,11 @@ ps_meta(struct owi_shop *s)
 	s->n_langs = 0;
 	for (size_t i = 0; i < json_object_array_length(l) && s->n_langs < 8; i++) {
 		json_object *x = json_object_array_get_idx(l, i);
-		const char *iso = str(x, "iso_code");
+		const char *iso = owi_shop_str(x, "iso_code");
 
 		if (iso == NULL)
 			continue;
-		p->lang_ids[s->n_langs] = atol(str(x, "id") ? str(x, "id") : "0");
+		p->lang_ids[s->n_langs] = (long)owi_shop_num(x, "id");
 		snprintf(s->langs[s->n_langs++], sizeof(s->langs[0]), "%s", iso);
 	}
 	json_object_put(l);
@@ -187,7 +170,7 @@ ps_meta(struct owi_shop *s)
 		return -1;
 	for (size_t i = 0; i < json_object_array_length(l); i++) {
 		json_object *x = json_object_array_get_idx(l, i);
-		const char *id = str(x, "id");
+		const char *id = owi_shop_str(x, "id");
 
 		if (id != NULL)
 			json_object_object_add(p->states, id, json_object_get(x));
@@ -247,12 +230,12 @@ shipped_at(struct owi_shop *s, const char *id, json_object *order)
 		return -1;
 	for (size_t i = 0; i < json_object_array_length(l); i++) {
 		json_object *h = json_object_array_get_idx(l, i), *st;
-		const char *sid = str(h, "id_order_state");
+		const char *sid = owi_shop_str(h, "id_order_state");
 
 		if (sid != NULL && json_object_object_get_ex(p->states, sid, &st) &&
 		    flag(st, "shipped")) {
 			json_object_object_add(order, "shipped_at",
-			    owi_shop_date(str(h, "date_add")));
+			    owi_shop_date(owi_shop_str(h, "date_add")));
 			break;
 		}
 	}
@@ -270,11 +253,12 @@ lines_of(json_object *o)
 		json_object *r = json_object_array_get_idx(rows, i);
 		json_object *l = json_object_new_object();
 
-		owi_json_add_string(l, "product_reference", str(r, "product_reference"));
-		owi_json_add_string(l, "name", str(r, "product_name"));
+		owi_json_add_string(l, "product_reference", owi_shop_str(r,
+		    "product_reference"));
+		owi_json_add_string(l, "name", owi_shop_str(r, "product_name"));
 		json_object_object_add(l, "quantity", json_object_new_int(
-		    atoi(str(r, "product_quantity") ? str(r, "product_quantity") : "0")));
-		json_object_object_add(l, "unit_price", owi_shop_money(num(r,
+		    (int)owi_shop_num(r, "product_quantity")));
+		json_object_object_add(l, "unit_price", owi_shop_money(owi_shop_num(r,
 		    "unit_price_tax_incl")));
 		json_object_array_add(lines, l);
 	}
@@ -288,7 +272,7 @@ order_of(struct owi_shop *s, json_object *o, json_object *out)
 	struct ps *p = s->priv;
 	json_object *n = json_object_new_object(), *c = json_object_new_object();
 	json_object *cust, *carrier, *st = NULL, *totals;
-	const char *id = str(o, "id"), *sid = str(o, "current_state");
+	const char *id = owi_shop_str(o, "id"), *sid = owi_shop_str(o, "current_state");
 
 	if (id == NULL) {
 		json_object_put(n);
@@ -296,8 +280,8 @@ order_of(struct owi_shop *s, json_object *o, json_object *out)
 		return owi_shop_fail(s, "bad-answer", "an order without id");
 	}
 	if (ps_memo(s, p->customers, "customers", "%5Bid,email,firstname,"
-	    "lastname%5D", str(o, "id_customer"), &cust) != 0 ||
-	    ps_memo(s, p->carriers, "carriers", "full", str(o, "id_carrier"),
+	    "lastname%5D", owi_shop_str(o, "id_customer"), &cust) != 0 ||
+	    ps_memo(s, p->carriers, "carriers", "full", owi_shop_str(o, "id_carrier"),
 	    &carrier) != 0) {
 		json_object_put(n);
 		json_object_put(c);
@@ -306,11 +290,11 @@ order_of(struct owi_shop *s, json_object *o, json_object *out)
 	if (sid != NULL)
 		json_object_object_get_ex(p->states, sid, &st);
 	json_object_object_add(n, "id", json_object_new_int64(atol(id)));
-	owi_json_add_string(n, "reference", str(o, "reference"));
-	json_object_object_add(n, "date", owi_shop_date(str(o, "date_add")));
-	owi_json_add_string(c, "email", cust ? str(cust, "email") : NULL);
-	owi_json_add_string(c, "firstname", cust ? str(cust, "firstname") : NULL);
-	owi_json_add_string(c, "lastname", cust ? str(cust, "lastname") : NULL);
+	owi_json_add_string(n, "reference", owi_shop_str(o, "reference"));
+	json_object_object_add(n, "date", owi_shop_date(owi_shop_str(o, "date_add")));
+	owi_json_add_string(c, "email", owi_shop_str(cust, "email"));
+	owi_json_add_string(c, "firstname", owi_shop_str(cust, "firstname"));
+	owi_json_add_string(c, "lastname", owi_shop_str(cust, "lastname"));
 	json_object_object_add(n, "customer", c);
 	json_object_object_add(n, "state", state_of(s, st, sid));
 	if (shipped_at(s, id, n) != 0) {
@@ -318,12 +302,13 @@ order_of(struct owi_shop *s, json_object *o, json_object *out)
 		return -1;
 	}
 	json_object_object_add(n, "carrier", owi_shop_carrier(s,
-	    carrier ? str(carrier, "name") : NULL, str(o, "shipping_number"),
-	    carrier ? str(carrier, "url") : NULL));
+	    owi_shop_str(carrier, "name"), owi_shop_str(o, "shipping_number"),
+	    owi_shop_str(carrier, "url")));
 	json_object_object_add(n, "lines", lines_of(o));
 	totals = json_object_new_object();
-	json_object_object_add(totals, "paid", owi_shop_money(num(o, "total_paid")));
-	json_object_object_add(totals, "products", owi_shop_money(num(o,
+	json_object_object_add(totals, "paid", owi_shop_money(owi_shop_num(o,
+	    "total_paid")));
+	json_object_object_add(totals, "products", owi_shop_money(owi_shop_num(o,
 	    "total_products_wt")));
 	json_object_object_add(n, "totals", totals);
 	json_object_array_add(out, n);
@@ -350,7 +335,6 @@ ps_by_reference(struct owi_shop *s, const char *ref, const char *sender,
     json_object *out)
 {
 	char q[512], *e = owi_http_escape(ref);
-	int rc;
 
 	(void)sender;
 	if (e == NULL)
@@ -358,8 +342,7 @@ ps_by_reference(struct owi_shop *s, const char *ref, const char *sender,
 	snprintf(q, sizeof(q), "filter%%5Breference%%5D=%%5B%s%%5D&display=full&"
 	    "sort=%%5Bid_DESC%%5D", e);
 	free(e);
-	rc = orders_where(s, q, out);
-	return rc;
+	return orders_where(s, q, out);
 }
 
 static int
@@ -384,7 +367,7 @@ ids_filter(json_object *l, const char *field)
 	}
 	len += (size_t)sprintf(buf, "%%5B");
 	for (size_t i = 0; i < n; i++) {
-		const char *v = str(json_object_array_get_idx(l, i), field);
+		const char *v = owi_shop_str(json_object_array_get_idx(l, i), field);
 
 		len += (size_t)sprintf(buf + len, "%s%ld", i ? "%7C" : "",
 		    v ? atol(v) : 0L);
@@ -486,7 +469,7 @@ ps_open_threads(struct owi_shop *s, const char *email, json_object *customer)
 		return -1;
 	}
 	for (size_t i = 0; i < json_object_array_length(l); i++) {
-		const char *st = str(json_object_array_get_idx(l, i), "status");
+		const char *st = owi_shop_str(json_object_array_get_idx(l, i), "status");
 
 		open += st != NULL && strcmp(st, "closed") != 0;
 	}
@@ -522,19 +505,20 @@ ps_customer(struct owi_shop *s, const char *email, json_object **out)
 		return -1;
 	}
 	*out = json_object_new_object();
-	owi_json_add_string(*out, "email", str(first, "email"));
-	owi_json_add_string(*out, "firstname", str(first, "firstname"));
-	owi_json_add_string(*out, "lastname", str(first, "lastname"));
+	owi_json_add_string(*out, "email", owi_shop_str(first, "email"));
+	owi_json_add_string(*out, "firstname", owi_shop_str(first, "firstname"));
+	owi_json_add_string(*out, "lastname", owi_shop_str(first, "lastname"));
 	summary = json_object_new_array();
 	for (size_t i = 0; i < json_object_array_length(orders); i++) {
 		json_object *o = json_object_array_get_idx(orders, i), *st = NULL;
 		json_object *row = json_object_new_object();
-		const char *sid = str(o, "current_state");
+		const char *sid = owi_shop_str(o, "current_state");
 
 		if (sid != NULL)
 			json_object_object_get_ex(p->states, sid, &st);
-		json_object_object_add(row, "date", owi_shop_date(str(o, "date_add")));
-		json_object_object_add(row, "total", json_object_new_double(num(o,
+		json_object_object_add(row, "date", owi_shop_date(owi_shop_str(o,
+		    "date_add")));
+		json_object_object_add(row, "total", json_object_new_double(owi_shop_num(o,
 		    "total_paid")));
 		json_object_object_add(row, "validated", json_object_new_boolean(
 		    st != NULL && flag(st, "logable")));
@@ -548,22 +532,18 @@ ps_customer(struct owi_shop *s, const char *email, json_object **out)
 }
 
 static int
-ps_stock(struct owi_shop *s, const char *id, int *stock)
+ps_stock(struct owi_shop *s, long id, int *stock)
 {
 	char q[256];
 	json_object *l;
 
-	snprintf(q, sizeof(q), "filter%%5Bid_product%%5D=%%5B%s%%5D&"
+	snprintf(q, sizeof(q), "filter%%5Bid_product%%5D=%%5B%ld%%5D&"
 	    "filter%%5Bid_product_attribute%%5D=%%5B0%%5D&display=%%5Bquantity%%5D",
 	    id);
 	if (ps_list(s, "stock_availables", q, &l) != 0)
 		return -1;
-	*stock = 0;
-	if (json_object_array_length(l) > 0) {
-		const char *v = str(json_object_array_get_idx(l, 0), "quantity");
-
-		*stock = v ? atoi(v) : 0;
-	}
+	*stock = json_object_array_length(l) > 0 ? (int)owi_shop_num(
+	    json_object_array_get_idx(l, 0), "quantity") : 0;
 	json_object_put(l);
 	return 0;
 }
@@ -585,18 +565,18 @@ ps_products(struct owi_shop *s, const char *field, const char *value,
 		return -1;
 	for (size_t i = 0; rc == 0 && i < json_object_array_length(l); i++) {
 		json_object *p = json_object_array_get_idx(l, i), *n;
-		const char *ean = str(p, "ean13");
+		const char *ean = owi_shop_str(p, "ean13");
 		int stock;
 
-		if ((rc = ps_stock(s, str(p, "id") ? str(p, "id") : "0", &stock)) != 0)
+		if ((rc = ps_stock(s, (long)owi_shop_num(p, "id"), &stock)) != 0)
 			break;
 		n = json_object_new_object();
-		owi_json_add_string(n, "reference", str(p, "reference"));
+		owi_json_add_string(n, "reference", owi_shop_str(p, "reference"));
 		owi_json_add_string(n, "ean13", ean && *ean ? ean : NULL);
 		owi_json_add_string(n, "name", lang_value(s, owi_envelope_get(p,
 		    "name")));
 		/* §6: the base price is without tax. */
-		json_object_object_add(n, "price", owi_shop_money(num(p, "price") *
+		json_object_object_add(n, "price", owi_shop_money(owi_shop_num(p, "price") *
 		    (1 + s->conf.vat_rate / 100)));
 		json_object_object_add(n, "stock", json_object_new_int(stock));
 		json_object_object_add(n, "in_stock", json_object_new_boolean(stock > 0));

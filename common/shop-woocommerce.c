@@ -88,24 +88,7 @@ wc_close(struct owi_shop *s)
 	free(w);
 }
 
-static const char *
-str(json_object *o, const char *key)
-{
-	json_object *v;
 
-	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
-	    json_object_is_type(v, json_type_null))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static double
-num(json_object *o, const char *key)
-{
-	const char *v = str(o, key);
-
-	return v ? strtod(v, NULL) : 0;
-}
 
 static int
 wc_get(struct owi_shop *s, const char *path, int allow_404, json_object **out)
@@ -140,7 +123,7 @@ tracking_item(json_object *o)
 
 	for (size_t i = 0; meta != NULL && i < json_object_array_length(meta); i++) {
 		json_object *m = json_object_array_get_idx(meta, i), *v;
-		const char *k = str(m, "key");
+		const char *k = owi_shop_str(m, "key");
 
 		if (k != NULL && strcmp(k, "_wc_shipment_tracking_items") == 0 &&
 		    json_object_object_get_ex(m, "value", &v) &&
@@ -176,12 +159,12 @@ carrier_of(struct owi_shop *s, json_object *o, json_object *n)
 	char buf[128];
 
 	if (t != NULL) {
-		const char *shipped = str(t, "date_shipped");
+		const char *shipped = owi_shop_str(t, "date_shipped");
 
-		provider = str(t, "tracking_provider");
+		provider = owi_shop_str(t, "tracking_provider");
 		name = provider && *provider ? provider_name(s, provider, buf,
-		    sizeof(buf)) : str(t, "custom_tracking_provider");
-		link = str(t, "custom_tracking_link");
+		    sizeof(buf)) : owi_shop_str(t, "custom_tracking_provider");
+		link = owi_shop_str(t, "custom_tracking_link");
 		if (shipped != NULL && *shipped != '\0') {
 			time_t when = (time_t)atoll(shipped);
 			struct tm tm;
@@ -195,17 +178,17 @@ carrier_of(struct owi_shop *s, json_object *o, json_object *n)
 	}
 	if (name == NULL && (lines = owi_envelope_get(o, "shipping_lines")) != NULL &&
 	    json_object_array_length(lines) > 0)
-		name = str(json_object_array_get_idx(lines, 0), "method_title");
+		name = owi_shop_str(json_object_array_get_idx(lines, 0), "method_title");
 	if (link != NULL && *link == '\0')
 		link = NULL;
 	if (link != NULL) {
-		json_object *c = owi_shop_carrier(s, name, str(t, "tracking_number"),
-		    NULL);
+		json_object *c = owi_shop_carrier(s, name,
+		    owi_shop_str(t, "tracking_number"), NULL);
 
 		json_object_object_add(c, "tracking_url", json_object_new_string(link));
 		return c;
 	}
-	return owi_shop_carrier(s, name, t ? str(t, "tracking_number") : NULL, NULL);
+	return owi_shop_carrier(s, name, owi_shop_str(t, "tracking_number"), NULL);
 }
 
 static json_object *
@@ -219,23 +202,23 @@ order_of(struct owi_shop *s, json_object *o)
 	billing = owi_envelope_get(o, "billing");
 	json_object_object_add(n, "id", json_object_new_int64(
 	    json_object_get_int64(owi_envelope_get(o, "id"))));
-	owi_json_add_string(n, "reference", str(o, "number"));
-	json_object_object_add(n, "date", owi_shop_date(str(o, "date_created")));
-	owi_json_add_string(c, "email", str(billing, "email"));
-	owi_json_add_string(c, "firstname", str(billing, "first_name"));
-	owi_json_add_string(c, "lastname", str(billing, "last_name"));
+	owi_json_add_string(n, "reference", owi_shop_str(o, "number"));
+	json_object_object_add(n, "date", owi_shop_date(owi_shop_str(o, "date_created")));
+	owi_json_add_string(c, "email", owi_shop_str(billing, "email"));
+	owi_json_add_string(c, "firstname", owi_shop_str(billing, "first_name"));
+	owi_json_add_string(c, "lastname", owi_shop_str(billing, "last_name"));
 	json_object_object_add(n, "customer", c);
-	json_object_object_add(n, "state", state_of(s, str(o, "status")));
+	json_object_object_add(n, "state", state_of(s, owi_shop_str(o, "status")));
 	carrier = carrier_of(s, o, n);
 	json_object_object_add(n, "carrier", carrier);
 	for (size_t i = 0; items != NULL && i < json_object_array_length(items); i++) {
 		json_object *it = json_object_array_get_idx(items, i);
 		json_object *l = json_object_new_object();
 		int qty = json_object_get_int(owi_envelope_get(it, "quantity"));
-		double total = num(it, "total") + num(it, "total_tax");
+		double total = owi_shop_num(it, "total") + owi_shop_num(it, "total_tax");
 
-		owi_json_add_string(l, "product_reference", str(it, "sku"));
-		owi_json_add_string(l, "name", str(it, "name"));
+		owi_json_add_string(l, "product_reference", owi_shop_str(it, "sku"));
+		owi_json_add_string(l, "name", owi_shop_str(it, "name"));
 		json_object_object_add(l, "quantity", json_object_new_int(qty));
 		json_object_object_add(l, "unit_price", owi_shop_money(qty ?
 		    total / qty : 0));
@@ -244,7 +227,7 @@ order_of(struct owi_shop *s, json_object *o)
 	}
 	json_object_object_add(n, "lines", lines);
 	totals = json_object_new_object();
-	json_object_object_add(totals, "paid", owi_shop_money(num(o, "total")));
+	json_object_object_add(totals, "paid", owi_shop_money(owi_shop_num(o, "total")));
 	json_object_object_add(totals, "products", owi_shop_money(products));
 	json_object_object_add(n, "totals", totals);
 	return n;
@@ -284,13 +267,13 @@ orders_of(struct owi_shop *s, const char *email, json_object **mine)
 static const char *
 number_of(json_object *o)
 {
-	return str(o, "number");
+	return owi_shop_str(o, "number");
 }
 
 static const char *
 tracking_of(json_object *o)
 {
-	return str(tracking_item(o), "tracking_number");
+	return owi_shop_str(tracking_item(o), "tracking_number");
 }
 
 /* The sender's orders whose key(order) is value: WooCommerce can search
@@ -383,18 +366,18 @@ wc_customer(struct owi_shop *s, const char *email, json_object **out)
 		return -1;
 	}
 	*out = json_object_new_object();
-	owi_json_add_string(*out, "email", str(c, "email"));
-	owi_json_add_string(*out, "firstname", str(c, "first_name"));
-	owi_json_add_string(*out, "lastname", str(c, "last_name"));
+	owi_json_add_string(*out, "email", owi_shop_str(c, "email"));
+	owi_json_add_string(*out, "firstname", owi_shop_str(c, "first_name"));
+	owi_json_add_string(*out, "lastname", owi_shop_str(c, "last_name"));
 	summary = json_object_new_array();
 	for (size_t i = 0; i < json_object_array_length(mine); i++) {
 		json_object *o = json_object_array_get_idx(mine, i);
 		json_object *row = json_object_new_object();
-		const char *st = str(o, "status");
+		const char *st = owi_shop_str(o, "status");
 
-		json_object_object_add(row, "date", owi_shop_date(str(o,
+		json_object_object_add(row, "date", owi_shop_date(owi_shop_str(o,
 		    "date_created")));
-		json_object_object_add(row, "total", json_object_new_double(num(o,
+		json_object_object_add(row, "total", json_object_new_double(owi_shop_num(o,
 		    "total")));
 		json_object_object_add(row, "validated", json_object_new_boolean(
 		    st != NULL && (strcmp(st, "processing") == 0 ||
@@ -429,17 +412,18 @@ wc_products(struct owi_shop *s, const char *field, const char *value,
 		int stock = 0;
 
 		n = json_object_new_object();
-		owi_json_add_string(n, "reference", str(p, "sku"));
+		owi_json_add_string(n, "reference", owi_shop_str(p, "sku"));
 		json_object_object_add(n, "ean13", NULL);
-		owi_json_add_string(n, "name", str(p, "name"));
-		json_object_object_add(n, "price", owi_shop_money(num(p, "price")));
+		owi_json_add_string(n, "name", owi_shop_str(p, "name"));
+		json_object_object_add(n, "price", owi_shop_money(owi_shop_num(p,
+		    "price")));
 		if (json_object_object_get_ex(p, "stock_quantity", &q) &&
 		    !json_object_is_type(q, json_type_null))
 			stock = json_object_get_int(q);
 		json_object_object_add(n, "stock", json_object_new_int(stock));
 		json_object_object_add(n, "in_stock", json_object_new_boolean(
-		    stock > 0 || (str(p, "stock_status") != NULL &&
-		    strcmp(str(p, "stock_status"), "instock") == 0 &&
+		    stock > 0 || (owi_shop_str(p, "stock_status") != NULL &&
+		    strcmp(owi_shop_str(p, "stock_status"), "instock") == 0 &&
 		    json_object_is_type(q, json_type_null))));
 		json_object_array_add(out, n);
 	}

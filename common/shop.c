@@ -108,12 +108,6 @@ owi_shop_close(struct owi_shop *s)
 	free(s);
 }
 
-unsigned long
-owi_shop_requests(const struct owi_shop *s)
-{
-	return s->http ? owi_http_sent(s->http) : 0;
-}
-
 int
 owi_shop_fail(struct owi_shop *s, const char *code, const char *fmt, ...)
 {
@@ -126,6 +120,25 @@ owi_shop_fail(struct owi_shop *s, const char *code, const char *fmt, ...)
 	s->fail_code = code;
 	owi_diag_set(s->fail_diag, "", 0, 0, "%s", msg);
 	return -1;
+}
+
+const char *
+owi_shop_str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+	    json_object_is_type(v, json_type_null))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+double
+owi_shop_num(json_object *o, const char *key)
+{
+	const char *v = owi_shop_str(o, key);
+
+	return v ? strtod(v, NULL) : 0;
 }
 
 /* The first error message of a PrestaShop or WooCommerce error body. */

@@ -48,9 +48,6 @@ void owi_shop_close(struct owi_shop *s);
 json_object *owi_shop_lookup(struct owi_shop *s, json_object *env,
     const char **code, struct owi_diag *d);
 
-/* Network requests sent and cache hits so far (0 for the file backend). */
-unsigned long owi_shop_requests(const struct owi_shop *s);
-
 /* ---- for the backends (shop-*.c) ---------------------------------- */
 
 struct owi_shop_ops {
@@ -92,6 +89,12 @@ struct owi_shop {
 /* Records why a backend call failed; returns -1. */
 int owi_shop_fail(struct owi_shop *s, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* A field of an API object as the string it is (the APIs send numbers
+ * and flags as strings), or NULL when absent or null; o may be NULL. */
+const char *owi_shop_str(json_object *o, const char *key);
+/* The same field as a number, 0 when absent. */
+double owi_shop_num(json_object *o, const char *key);
 
 /* GETs url and parses its JSON into *out (owned); a status other than 200
  * (and 404 when allow_404, *out NULL then) fails with the right code. */
