@@ -278,16 +278,8 @@ main(int argc, char *argv[])
 	}
 	if (no_cache)
 		c.http.cache_dir = NULL;
-	else if (c.http.cache_dir == NULL) {
-		const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-
-		if (x != NULL && *x != '\0')
-			snprintf(cache, sizeof(cache), "%s/owi/shop", x);
-		else
-			snprintf(cache, sizeof(cache), "%s/.cache/owi/shop",
-			    home ? home : ".");
-		c.http.cache_dir = cache;
-	}
+	else if (c.http.cache_dir == NULL)
+		c.http.cache_dir = owi_user_cache("shop", cache, sizeof(cache));
 	if ((status = owi_load_rules(rules_dir, &rules)) != 0) {
 		owi_settings_free(st);
 		return status;

@@ -199,24 +199,37 @@ owi_load_rules(const char *dir, struct owi_config *cfg)
 	return EX_CONFIG;
 }
 
-const char *
-owi_user_data(const char *name, char *buf, size_t size)
+/* $VAR/owi/NAME, or ~/FALLBACK/owi/NAME: the XDG base directories. */
+static const char *
+xdg_path(const char *var, const char *fallback, const char *name, char *buf,
+    size_t size)
 {
-	const char *x = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	const char *x = getenv(var), *home = getenv("HOME");
 
 	if (x != NULL && *x != '\0')
 		snprintf(buf, size, "%s/owi/%s", x, name);
 	else
-		snprintf(buf, size, "%s/.local/share/owi/%s", home ? home : ".",
+		snprintf(buf, size, "%s/%s/owi/%s", home ? home : ".", fallback,
 		    name);
 	return buf;
+}
+
+const char *
+owi_user_data(const char *name, char *buf, size_t size)
+{
+	return xdg_path("XDG_DATA_HOME", ".local/share", name, buf, size);
+}
+
+const char *
+owi_user_cache(const char *name, char *buf, size_t size)
+{
+	return xdg_path("XDG_CACHE_HOME", ".cache", name, buf, size);
 }
 
 int
 owi_config_file(char *buf, size_t size, const char **path)
 {
-	const char *env = getenv("OWI_CONFIG"), *x = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
+	const char *env = getenv("OWI_CONFIG");
 
 	*path = NULL;
 	if (env != NULL && *env != '\0') {
@@ -228,10 +241,7 @@ owi_config_file(char *buf, size_t size, const char **path)
 		*path = buf;
 		return 0;
 	}
-	if (x != NULL && *x != '\0')
-		snprintf(buf, size, "%s/owi/config.yaml", x);
-	else
-		snprintf(buf, size, "%s/.config/owi/config.yaml", home ? home : ".");
+	xdg_path("XDG_CONFIG_HOME", ".config", "config.yaml", buf, size);
 	if (access(buf, F_OK) == 0)
 		*path = buf;
 	else if (access("/etc/owi/config.yaml", F_OK) == 0)

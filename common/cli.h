@@ -51,6 +51,8 @@ int owi_load_rules(const char *dir, struct owi_config *cfg);
 
 /* $XDG_DATA_HOME/owi/NAME (or ~/.local/share/owi/NAME) into buf. */
 const char *owi_user_data(const char *name, char *buf, size_t size);
+/* $XDG_CACHE_HOME/owi/NAME (or ~/.cache/owi/NAME) into buf. */
+const char *owi_user_cache(const char *name, char *buf, size_t size);
 
 /*
  * The configuration file of DESIGN's order: $OWI_CONFIG (which must
