@@ -24,7 +24,7 @@ struct owi_http {
 	struct owi_http_conf c;
 	CURL *curl;
 	struct timespec last;	/* when the last request left */
-	unsigned long sent, hits;
+	unsigned long sent;	/* requests that left, for the pace */
 	char *userpwd;
 };
 
@@ -108,18 +108,6 @@ owi_http_reply_free(struct owi_http_reply *r)
 {
 	free(r->body);
 	memset(r, 0, sizeof(*r));
-}
-
-unsigned long
-owi_http_sent(const struct owi_http *h)
-{
-	return h->sent;
-}
-
-unsigned long
-owi_http_hits(const struct owi_http *h)
-{
-	return h->hits;
 }
 
 char *
@@ -326,10 +314,8 @@ owi_http_get(struct owi_http *h, const char *url, struct owi_http_reply *r,
 	double wait = h->c.backoff;
 
 	memset(r, 0, sizeof(*r));
-	if (cache_get(h, url, r)) {
-		h->hits++;
+	if (cache_get(h, url, r))
 		return 0;
-	}
 	for (int attempt = 0;; attempt++) {
 		int rc = try_once(h, url, r, code, d);
 

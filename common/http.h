@@ -50,8 +50,4 @@ void owi_http_reply_free(struct owi_http_reply *r);
  * malloc'd. */
 char *owi_http_escape(const char *s);
 
-/* Requests sent over the network, and answers taken from the cache. */
-unsigned long owi_http_sent(const struct owi_http *h);
-unsigned long owi_http_hits(const struct owi_http *h);
-
 #endif

@@ -184,12 +184,6 @@ owi_settings_free(struct owi_settings *s)
 	free(s);
 }
 
-const char *
-owi_settings_file(const struct owi_settings *s)
-{
-	return s->file;
-}
-
 static const struct entry *
 find(const struct owi_settings *s, const char *key)
 {

@@ -18,8 +18,6 @@ struct owi_settings;
 /* Reads path; NULL gives empty settings.  Returns NULL with d on error. */
 struct owi_settings *owi_settings_load(const char *path, struct owi_diag *d);
 void owi_settings_free(struct owi_settings *s);
-/* The file read, or NULL. */
-const char *owi_settings_file(const struct owi_settings *s);
 
 /*
  * The getters leave *out alone when the key ("shop.url") is absent and
