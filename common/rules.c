@@ -101,31 +101,39 @@ static void
 problem(struct loader *ld, yaml_node_t *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Appends "file:line:col: msg" (without a line, "file: msg") to p. */
+static void
+push_problem(struct owi_problems *p, const char *file, long line, long col,
+    const char *msg)
+{
+	size_t len = strlen(file) + strlen(msg) + 48;
+	char *text = malloc(len), **nv;
+
+	if (text == NULL)
+		return;
+	if (line > 0)
+		snprintf(text, len, "%s:%ld:%ld: %s", file, line, col, msg);
+	else
+		snprintf(text, len, "%s: %s", file, msg);
+	if ((nv = realloc(p->v, (p->n + 1) * sizeof(*nv))) == NULL) {
+		free(text);
+		return;
+	}
+	p->v = nv;
+	nv[p->n++] = text;
+}
+
 static void
 problem(struct loader *ld, yaml_node_t *n, const char *fmt, ...)
 {
-	char msg[600], *line, **nv;
+	char msg[600];
 	va_list ap;
-	size_t len;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	len = strlen(ld->file) + strlen(msg) + 48;
-	if ((line = malloc(len)) == NULL)
-		return;
-	if (n != NULL)
-		snprintf(line, len, "%s:%lu:%lu: %s", ld->file,
-		    (unsigned long)n->start_mark.line + 1,
-		    (unsigned long)n->start_mark.column + 1, msg);
-	else
-		snprintf(line, len, "%s: %s", ld->file, msg);
-	if ((nv = realloc(ld->p->v, (ld->p->n + 1) * sizeof(*nv))) == NULL) {
-		free(line);
-		return;
-	}
-	ld->p->v = nv;
-	nv[ld->p->n++] = line;
+	push_problem(ld->p, ld->file, n ? (long)n->start_mark.line + 1 : 0,
+	    n ? (long)n->start_mark.column + 1 : 0, msg);
 }
 
 void
@@ -517,11 +525,36 @@ parse_kids(struct loader *ld, yaml_node_t *v, struct cond *c, const char *name)
 	return 0;
 }
 
+/* One key of a condition's mapping: all, any, not, or a field's test. */
+static int
+parse_key(struct loader *ld, yaml_node_t *k, yaml_node_t *v, struct cond *c)
+{
+	const char *key = scalar(k);
+
+	if (key == NULL) {
+		problem(ld, k, "a key must be a string");
+		return -1;
+	}
+	if (strcmp(key, "all") == 0 || strcmp(key, "any") == 0) {
+		c->kind = key[1] == 'l' ? C_ALL : C_ANY;
+		return parse_kids(ld, v, c, key);
+	}
+	if (strcmp(key, "not") == 0) {
+		c->kind = C_NOT;
+		if ((c->kids = calloc(1, sizeof(*c->kids))) == NULL)
+			return -1;
+		c->n = 1;
+		return parse_cond(ld, v, c->kids);
+	}
+	return parse_test(ld, k, v, c);
+}
+
 /* A mapping of several keys is all of them. */
 static int
 parse_cond(struct loader *ld, yaml_node_t *n, struct cond *c)
 {
 	size_t npairs;
+	int rc = 0;
 
 	memset(c, 0, sizeof(*c));
 	if (n->type == YAML_SEQUENCE_NODE) {
@@ -534,58 +567,21 @@ parse_cond(struct loader *ld, yaml_node_t *n, struct cond *c)
 		return -1;
 	}
 	npairs = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-	if (npairs != 1) {
-		c->kind = C_ALL;
-		if ((c->kids = calloc(npairs + 1, sizeof(*c->kids))) == NULL)
-			return -1;
-		int rc = 0;
+	if (npairs == 1)
+		return parse_key(ld, node(ld, n->data.mapping.pairs.start->key),
+		    node(ld, n->data.mapping.pairs.start->value), c);
+	c->kind = C_ALL;
+	if ((c->kids = calloc(npairs + 1, sizeof(*c->kids))) == NULL)
+		return -1;
+	/* Every key is read, so that each problem is reported. */
+	for (size_t i = 0; i < npairs; i++) {
+		yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
 
-		/* Every key is read, so that each problem is reported. */
-		for (size_t i = 0; i < npairs; i++) {
-			yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
-			struct cond *k = &c->kids[i];
-			const char *key = scalar(node(ld, p->key));
-
-			c->n = i + 1;
-			if (key == NULL) {
-				problem(ld, node(ld, p->key), "a key must be a string");
-				rc = -1;
-			} else if (strcmp(key, "all") == 0 || strcmp(key, "any") == 0) {
-				k->kind = key[1] == 'l' ? C_ALL : C_ANY;
-				rc |= parse_kids(ld, node(ld, p->value), k, key);
-			} else if (strcmp(key, "not") == 0) {
-				k->kind = C_NOT;
-				if ((k->kids = calloc(1, sizeof(*k->kids))) == NULL)
-					return -1;
-				k->n = 1;
-				rc |= parse_cond(ld, node(ld, p->value), k->kids);
-			} else
-				rc |= parse_test(ld, node(ld, p->key), node(ld, p->value),
-				    k);
-		}
-		return rc;
-	} else {
-		yaml_node_pair_t *p = n->data.mapping.pairs.start;
-		yaml_node_t *k = node(ld, p->key), *v = node(ld, p->value);
-		const char *key = scalar(k);
-
-		if (key == NULL) {
-			problem(ld, k, "a key must be a string");
-			return -1;
-		}
-		if (strcmp(key, "all") == 0 || strcmp(key, "any") == 0) {
-			c->kind = key[1] == 'l' ? C_ALL : C_ANY;
-			return parse_kids(ld, v, c, key);
-		}
-		if (strcmp(key, "not") == 0) {
-			c->kind = C_NOT;
-			if ((c->kids = calloc(1, sizeof(*c->kids))) == NULL)
-				return -1;
-			c->n = 1;
-			return parse_cond(ld, v, c->kids);
-		}
-		return parse_test(ld, k, v, c);
+		c->n = i + 1;	/* freed by cond_free whatever happens */
+		rc |= parse_key(ld, node(ld, p->key), node(ld, p->value),
+		    &c->kids[i]);
 	}
+	return rc;
 }
 
 /* ---- rules ------------------------------------------------------------ */
@@ -1058,13 +1054,10 @@ load_file(struct loader *ld)
 	ld->doc = &doc;
 	for (;;) {
 		if (!yaml_parser_load(&parser, &doc)) {
-			char msg[300];
-
-			snprintf(msg, sizeof(msg), "%s:%lu:%lu: %s", ld->file,
-			    (unsigned long)parser.problem_mark.line + 1,
-			    (unsigned long)parser.problem_mark.column + 1,
+			push_problem(ld->p, ld->file,
+			    (long)parser.problem_mark.line + 1,
+			    (long)parser.problem_mark.column + 1,
 			    parser.problem ? parser.problem : "invalid YAML");
-			problem(ld, NULL, "%s", msg + strlen(ld->file) + 2);
 			break;
 		}
 		if (yaml_document_get_root_node(&doc) == NULL) {
@@ -1078,26 +1071,21 @@ load_file(struct loader *ld)
 	fclose(fp);
 }
 
-/* A rule after one that always decides is never reached. */
+/* A rule after one that always decides is never reached (disabled rules
+ * are gone by then). */
 static void
 check_reachable(struct owi_rules *r, struct owi_problems *p)
 {
 	for (size_t i = 0; i < r->n; i++) {
-		if (r->v[i].disabled || r->v[i].cont || r->v[i].has_when)
+		if (r->v[i].cont || r->v[i].has_when)
 			continue;
 		for (size_t j = i + 1; j < r->n; j++) {
-			char msg[700], **nv;
+			char msg[600];
 
-			if (r->v[j].disabled)
-				continue;
-			snprintf(msg, sizeof(msg), "%s:%ld:%ld: rule '%s' is never "
-			    "reached: rule '%s' (%s:%ld) decides every mail first",
-			    r->v[j].file, r->v[j].line, r->v[j].col, r->v[j].name,
+			snprintf(msg, sizeof(msg), "rule '%s' is never reached: rule "
+			    "'%s' (%s:%ld) decides every mail first", r->v[j].name,
 			    r->v[i].name, r->v[i].file, r->v[i].line);
-			if ((nv = realloc(p->v, (p->n + 1) * sizeof(*nv))) != NULL) {
-				p->v = nv;
-				nv[p->n++] = strdup(msg);
-			}
+			push_problem(p, r->v[j].file, r->v[j].line, r->v[j].col, msg);
 		}
 		return;
 	}
@@ -1192,12 +1180,6 @@ owi_rules_free(struct owi_rules *r)
 	free(r->own);
 	free(r->timezone);
 	free(r);
-}
-
-size_t
-owi_rules_count(const struct owi_rules *r)
-{
-	return r->n;
 }
 
 const char *
@@ -1301,7 +1283,7 @@ static json_object *
 facts_of(const struct owi_rules *r, json_object *env, long now)
 {
 	json_object *f = json_object_new_object(), *motives, *sure;
-	json_object *signals = json_object_new_array(), *x, *order, *t, *hdr;
+	json_object *signals = json_object_new_array(), *x, *order, *t;
 	const char *sender = owi_envelope_get_string(env, "message.from.address");
 	long when = unix_time(owi_envelope_get_string(env, "message.date"));
 	struct tm tm;
@@ -1388,26 +1370,6 @@ facts_of(const struct owi_rules *r, json_object *env, long now)
 	}
 	json_object_object_add(f, "time", t);
 
-	/* Headers by lower-case name, the first of each. */
-	hdr = json_object_new_object();
-	x = owi_envelope_get(env, "message.headers");
-	for (size_t i = 0; x != NULL && i < json_object_array_length(x); i++) {
-		json_object *h = json_object_array_get_idx(x, i);
-		const char *name = json_object_get_string(json_object_array_get_idx(h,
-		    0));
-		char lower[128];
-		size_t k;
-
-		if (name == NULL)
-			continue;
-		for (k = 0; name[k] && k + 1 < sizeof(lower); k++)
-			lower[k] = (char)tolower((unsigned char)name[k]);
-		lower[k] = '\0';
-		if (!json_object_object_get_ex(hdr, lower, NULL))
-			json_object_object_add(hdr, lower, json_object_get(
-			    json_object_array_get_idx(h, 1)));
-	}
-	json_object_object_add(f, "header", hdr);
 	return f;
 }
 
@@ -1417,7 +1379,25 @@ static const char *const fact_roots[] = { "motive", "likely_motive",
 	"motives", "score", "spam",
 	"lang", "signals", "automated", "sender", "shop_address", "orders_count",
 	"products_count", "order", "product", "customer", "days_since_order",
-	"days_since_shipping", "time", "header", NULL };
+	"days_since_shipping", "time", NULL };
+
+/* The value of the first header of that name, in any case; read only
+ * when a rule names it. */
+static json_object *
+header(json_object *env, const char *name)
+{
+	json_object *x = owi_envelope_get(env, "message.headers");
+
+	for (size_t i = 0; x != NULL && i < json_object_array_length(x); i++) {
+		json_object *h = json_object_array_get_idx(x, i);
+		const char *hn = json_object_get_string(json_object_array_get_idx(h,
+		    0));
+
+		if (hn != NULL && strcasecmp(hn, name) == 0)
+			return json_object_array_get_idx(h, 1);
+	}
+	return NULL;
+}
 
 static json_object *
 resolve(json_object *env, json_object *facts, const char *path)
@@ -1426,18 +1406,10 @@ resolve(json_object *env, json_object *facts, const char *path)
 	size_t n = strcspn(path, ".");
 
 	snprintf(root, sizeof(root), "%.*s", (int)n, path);
-	if (in_list(fact_roots, root)) {
-		if (strcmp(root, "header") == 0) {
-			char lower[160];
-			size_t k;
-
-			for (k = 0; path[k] && k + 1 < sizeof(lower); k++)
-				lower[k] = (char)tolower((unsigned char)path[k]);
-			lower[k] = '\0';
-			return owi_envelope_get(facts, lower);
-		}
+	if (strcmp(root, "header") == 0)
+		return header(env, path + n + (path[n] == '.'));
+	if (in_list(fact_roots, root))
 		return owi_envelope_get(facts, path);
-	}
 	return owi_envelope_get(env, path);
 }
 

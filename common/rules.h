@@ -32,7 +32,6 @@ struct owi_rules;
 struct owi_rules *owi_rules_load(const char *dirs, const struct owi_config *cfg,
     struct owi_problems *p);
 void owi_rules_free(struct owi_rules *r);
-size_t owi_rules_count(const struct owi_rules *r);
 /* The calendar's time zone, or NULL: dates are read in it. */
 const char *owi_rules_timezone(const struct owi_rules *r);
 
