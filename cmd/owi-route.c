@@ -18,6 +18,7 @@ struct run {
 	struct owi_rules *rules;
 	int pretty, explain;
 	long now;
+	unsigned long n;	/* mails read, for the progress line */
 	/* --eval */
 	json_object *labels;	/* file name -> label */
 	unsigned mails, unlabelled, replied, replied_right, filed, folder_right,
@@ -152,7 +153,7 @@ on_envelope(json_object *env, const char *file, long line, void *arg)
 
 	(void)file;
 	(void)line;
-	owi_progress(r->mails + r->unlabelled + 1, "mails");
+	owi_progress(++r->n, "mails");
 	route = owi_route(r->rules, env, r->now);
 	if (r->labels != NULL) {
 		score(r, env, route);
@@ -190,8 +191,8 @@ ratio(unsigned a, unsigned b)
 	return b ? (double)a / b : 0;
 }
 
-static void
-print_scores(const struct run *r, const char *labels, int json)
+static json_object *
+scores_json(const struct run *r, const char *labels)
 {
 	json_object *j = json_object_new_object();
 
@@ -213,13 +214,20 @@ print_scores(const struct run *r, const char *labels, int json)
 	json_object_object_add(j, "folder_accuracy", json_object_new_double(
 	    ratio(r->folder_right, r->filed)));
 	json_object_object_add(j, "wrong_answers", json_object_get(r->wrong));
+	return j;
+}
+
+static void
+print_scores(const struct run *r, const char *labels, int json)
+{
 	if (json) {
+		json_object *j = scores_json(r, labels);
+
 		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
 		    JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(j);
 		return;
 	}
-	json_object_put(j);
 	printf("owi-route: routes against %s (%u mails", labels, r->mails);
 	if (r->unlabelled)
 		printf(", %u without a label left out", r->unlabelled);
